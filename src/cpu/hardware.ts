@@ -1,0 +1,72 @@
+// What one host CPU's hardware does, decoded from the CPUID it reports and SYSCFG: address width, memory
+// encryption, the reserved bits of a nested PTE. Each field cites the APM rule it follows.
+import type { HostCpu } from "../scenario/types";
+
+/** CPUID Fn8000_0000 EAX: largest extended function (APM vol 3, CPUID Fn8000_0000). */
+const LEAF_EXT_MAX = 0x80000000;
+/** CPUID Fn8000_0008 EAX[7:0] PhysAddrSize (APM vol 3, CPUID Fn8000_0008). */
+const LEAF_ADDR_SIZES = 0x80000008;
+/** CPUID Fn8000_001F: encrypted memory capabilities (APM vol 2 §15.34.1, §15.35.1). */
+const LEAF_MEM_ENCRYPT = 0x8000001f;
+
+/** Long-mode PTEs hold physical address bits up to 51 (APM vol 2 §5.3.3: "bits 51:M reserved"). */
+export const PTE_ADDR_TOP = 51;
+/** Without CPUID Fn8000_0008 the legacy physical address width (APM vol 2 §5.1: 36 bits with PAE). */
+const LEGACY_PHYS_ADDR_SIZE = 36;
+
+export interface CpuHardware {
+  /** PhysAddrSize this CPU implements, capped at 52. */
+  physAddrSize: number;
+  /** SME supported (Fn8000_001F EAX bit 0). */
+  sme: boolean;
+  /** SEV supported (EAX bit 1). */
+  sev: boolean;
+  /** SEV-ES supported (EAX bit 3). */
+  sevEs: boolean;
+  /** Memory encryption is on: SYSCFG.MemEncryptionModEn and SME present (the MSR bit is MBZ otherwise). */
+  encryptionActive: boolean;
+  /** C-bit position (EBX[5:0]) when encryption is active, else -1. */
+  cBit: number;
+  /** PhysAddrReduction (EBX[11:6]) in effect: 0 unless encryption is active. */
+  reduction: number;
+  /** Mask of the leaf nested-PTE bits that are reserved (MBZ) on this CPU. */
+  reservedMask: bigint;
+  /** Mask of the physical-address bits a present leaf PTE contributes to the host address. */
+  frameMask: bigint;
+}
+
+function leaf(cpu: HostCpu, n: number): { eax: number; ebx: number } {
+  const max = cpu.cpuid.get(LEAF_EXT_MAX)?.eax ?? 0;
+  if (n > max >>> 0) return { eax: 0, ebx: 0 };
+  const r = cpu.cpuid.get(n);
+  return { eax: r?.eax ?? 0, ebx: r?.ebx ?? 0 };
+}
+
+function bitRange(lo: number, hi: number): bigint {
+  if (hi < lo) return 0n;
+  return ((1n << BigInt(hi - lo + 1)) - 1n) << BigInt(lo);
+}
+
+export function hardwareOf(cpu: HostCpu, memEncryptionModEn: boolean): CpuHardware {
+  const max = (cpu.cpuid.get(LEAF_EXT_MAX)?.eax ?? 0) >>> 0;
+  const physAddrSize =
+    max >= LEAF_ADDR_SIZES ? Math.min(leaf(cpu, LEAF_ADDR_SIZES).eax & 0xff, 52) : LEGACY_PHYS_ADDR_SIZE;
+  const enc = leaf(cpu, LEAF_MEM_ENCRYPT);
+  const sme = (enc.eax & 1) !== 0;
+  const sev = (enc.eax & 2) !== 0;
+  const sevEs = (enc.eax & 8) !== 0;
+  // APM vol 2 §15.34.1: SYSCFG.MemEncryptionModEn is reserved where SME is not supported.
+  const encryptionActive = memEncryptionModEn && sme;
+  const cBit = encryptionActive ? enc.ebx & 0x3f : -1;
+  // APM vol 2 §15.34.1: "the physical address size may be reduced when memory encryption is enabled ... the
+  // reserved bits are treated the same as other page-table reserved bits".
+  const reduction = encryptionActive ? (enc.ebx >>> 6) & 0x3f : 0;
+  // APM vol 2 §5.3.3: bits 51:MAXPHYADDR of a PTE are reserved; address bits start at 12.
+  const lowestReserved = Math.max(12, physAddrSize - reduction);
+  let reservedMask = bitRange(lowestReserved, PTE_ADDR_TOP);
+  // APM vol 2 §15.34.8 (Tables 15-30/15-31): in a nested PTE the C-bit is an encryption attribute, not reserved.
+  const cBitMask = cBit >= 0 ? 1n << BigInt(cBit) : 0n;
+  reservedMask &= ~cBitMask;
+  const frameMask = bitRange(12, lowestReserved - 1) & ~cBitMask;
+  return { physAddrSize, sme, sev, sevEs, encryptionActive, cBit, reduction, reservedMask, frameMask };
+}

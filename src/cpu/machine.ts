@@ -1,0 +1,167 @@
+// The simulated AMD host: CPUID as each CPU reports it, SYSCFG, host physical memory, the direct map, the PSP.
+// It never decides what a hypervisor should do; it only answers what the hardware does.
+import type { CpuidRegs, GuestConfig, HostConfig, MemRange, Scenario } from "../scenario/types";
+import type { Event, HostAccessPurpose, Memory } from "./events";
+import { hardwareOf, type CpuHardware } from "./hardware";
+
+const ZERO_LEAF: CpuidRegs = Object.freeze({ eax: 0, ebx: 0, ecx: 0, edx: 0 });
+
+/** Host physical address where the frames backing guest memory start (never frame 0). */
+export const GUEST_BACKING_BASE = 0x10000000n;
+/** vmd(8)'s user virtual address of the first guest memory range; the ranges follow each other. */
+export const VMD_VA_BASE = 0x0000600000000000n;
+
+/** SVM_VMEXIT_CPUID: the request a `ghcb` step places in its GHCB. */
+export const GHCB_REQUEST_CPUID = 0x72n;
+
+/** What the guest wrote into its GHCB before a VMGEXIT (GHCB spec 56421 §2.3: SW_EXITCODE, SW_EXITINFO1/2). */
+export interface GhcbRequest {
+  swExitCode: bigint;
+  swExitInfo1: bigint;
+  swExitInfo2: bigint;
+}
+
+export const EMPTY_GHCB: GhcbRequest = Object.freeze({ swExitCode: 0n, swExitInfo1: 0n, swExitInfo2: 0n });
+
+/** Thrown when the host kernel faults (e.g. a direct-map access to a physical address with no memory). */
+export class HostCrash extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+interface Backing {
+  gpa: bigint;
+  end: bigint;
+  hpa: bigint;
+  va: bigint;
+  backed: boolean;
+}
+
+export class Machine {
+  readonly host: HostConfig;
+  readonly guest: GuestConfig;
+  /** Per host CPU: what its hardware does (decoded once from its CPUID and SYSCFG). */
+  readonly hardware: CpuHardware[];
+  /** Events of the step being run; the vcpu runner swaps this array per step. */
+  events: Event[] = [];
+  /** The guest's GHCB page and the request in it (set by the guest side before a VMGEXIT). */
+  guestGhcb: { gpa: bigint; request: GhcbRequest } | null = null;
+  private readonly ranges: Backing[];
+
+  constructor(scenario: Scenario) {
+    this.host = scenario.host;
+    this.guest = scenario.guest;
+    this.hardware = scenario.host.cpus.map((cpu) => hardwareOf(cpu, scenario.host.memEncrypt));
+    this.ranges = layoutGuestMemory(scenario.memory);
+    const top = this.ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
+    if (top > scenario.host.ramBytes) throw new Error("host RAM too small for the guest memory");
+  }
+
+  emit(event: Event): void {
+    this.events.push(event);
+  }
+
+  /** CPUID as host CPU `cpu` reports it; a leaf the scenario does not hold reads as zeros. */
+  cpuid(cpu: number, leaf: number): CpuidRegs {
+    return this.host.cpus[cpu]?.cpuid.get(leaf >>> 0) ?? ZERO_LEAF;
+  }
+
+  vendor(cpu: number): string {
+    return this.host.cpus[cpu]?.vendor ?? "";
+  }
+
+  /** MSR SYSCFG.MemEncryptionModEn as the BIOS set it. */
+  get memEncrypt(): boolean {
+    return this.host.memEncrypt;
+  }
+
+  /** vmd's virtual address of memory range `i` (page aligned, in user space). */
+  vmdVa(i: number): bigint {
+    const r = this.ranges[i];
+    if (!r) throw new Error(`no memory range ${i}`);
+    return r.va;
+  }
+
+  /** The host frame behind vmd's virtual address `va` (after uvm_fault_wire), or null when nothing backs it. */
+  vmdVaToPa(va: bigint): bigint | null {
+    for (const r of this.ranges) {
+      const size = r.end - r.gpa;
+      if (r.backed && va >= r.va && va < r.va + size) return r.hpa + (va - r.va);
+    }
+    return null;
+  }
+
+  /** The host frame backing guest-physical address `gpa`, or null when no guest memory backs it. */
+  backingOf(gpa: bigint): bigint | null {
+    for (const r of this.ranges) if (r.backed && gpa >= r.gpa && gpa < r.end) return r.hpa + (gpa - r.gpa);
+    return null;
+  }
+
+  /** What lies at host physical address `pa`. */
+  classify(pa: bigint): Memory {
+    for (const r of this.ranges) if (r.backed && pa >= r.hpa && pa < r.hpa + (r.end - r.gpa)) return "guest-ram";
+    return pa >= 0n && pa < this.host.ramBytes ? "host-ram" : "none";
+  }
+
+  /**
+   * The host kernel reads or writes physical address `pa` through its direct map (PMAP_DIRECT_MAP).
+   * A `pa` with no memory behind it is a kernel page fault: the host crashes.
+   */
+  directMapAccess(pa: bigint, write: boolean, purpose: HostAccessPurpose): Memory {
+    const memory = this.classify(pa);
+    this.emit({ kind: "host-access", pa, memory, write, purpose });
+    if (memory === "none") {
+      throw new HostCrash(`kernel fault: direct-map ${write ? "write" : "read"} of pa 0x${pa.toString(16)}`);
+    }
+    return memory;
+  }
+
+  /** The host reads a GHCB at `pa`: the guest's request when `pa` is in the guest's GHCB page, else zeros. */
+  readGhcb(pa: bigint): GhcbRequest {
+    this.directMapAccess(pa, false, "ghcb");
+    const ghcb = this.guestGhcb;
+    if (ghcb === null) return EMPTY_GHCB;
+    const page = this.backingOf(ghcb.gpa & ~0xfffn);
+    return page !== null && (pa & ~0xfffn) === page ? ghcb.request : EMPTY_GHCB;
+  }
+
+  /** The host writes its answer into a GHCB at `pa`. */
+  writeGhcb(pa: bigint): void {
+    this.directMapAccess(pa, true, "ghcb");
+  }
+
+  /**
+   * The PSP firmware's LAUNCH_START for an SEV (or SEV-ES) guest. The firmware runs only when memory encryption is
+   * enabled (SYSCFG.MemEncryptionModEn, APM vol 2 §15.34.3) and the CPU reports SEV (and SEV-ES) in
+   * CPUID Fn8000_001F EAX (APM vol 2 §15.34.1).
+   */
+  pspLaunchStart(seves: boolean): boolean {
+    const boot = this.hardware[0];
+    if (!boot || !this.host.memEncrypt) return false;
+    return boot.sev && (!seves || boot.sevEs);
+  }
+
+  /** Whether the vcpu runs as SEV-ES on `cpu`: the VMCB asks for it and the hardware can do it. */
+  sevEsActive(vmcbSevEs: boolean, cpu: number): boolean {
+    const hw = this.hardware[cpu];
+    return vmcbSevEs && hw !== undefined && hw.encryptionActive && hw.sevEs;
+  }
+}
+
+function layoutGuestMemory(memory: MemRange[]): Backing[] {
+  let hpa = GUEST_BACKING_BASE;
+  let va = VMD_VA_BASE;
+  return memory.map((m) => {
+    const backed = m.type !== "mmio";
+    const r: Backing = { gpa: m.gpa, end: m.gpa + m.size, hpa, va, backed };
+    if (backed) hpa += m.size;
+    va += m.size;
+    return r;
+  });
+}
+
+/** The guest memory a scenario needs backed by host RAM, above GUEST_BACKING_BASE. */
+export function hostRamNeeded(memory: MemRange[]): bigint {
+  return memory.reduce((sum, m) => (m.type === "mmio" ? sum : sum + m.size), GUEST_BACKING_BASE);
+}

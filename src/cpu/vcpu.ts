@@ -1,0 +1,143 @@
+// Runs a scenario's guest through one hypervisor on the simulated machine: VM creation, then each step as the
+// hardware executes it, delivering exits to the hypervisor and recording every observable event.
+import type { AccessStep, Scenario, Step } from "../scenario/types";
+import type { Event, Outcome, StepOutcome } from "./events";
+import {
+  SVM_VMEXIT_NPF,
+  SVM_VMEXIT_VMGEXIT,
+  type Disposition,
+  type Hypervisor,
+  type HypervisorFactory,
+} from "./hypervisor";
+import { GHCB_REQUEST_CPUID, HostCrash, Machine } from "./machine";
+import { NPF_RSV, nestedWalk } from "./walk";
+
+/** Automatic exits one access may take before the run calls it no progress (a fault resumed into itself). */
+export const MAX_EXITS_PER_ACCESS = 4;
+/** Bytes decode assist fetches on #NPF (APM vol 2 §15.38: up to 15 instruction bytes). */
+const DECODE_ASSIST_BYTES = 15;
+/** SEV_VMGEXIT_MMIO_READ / _WRITE (GHCB spec 56421 §4.1.5, Table 7). */
+export const SVM_VMGEXIT_MMIO_READ = 0x80000001n;
+export const SVM_VMGEXIT_MMIO_WRITE = 0x80000002n;
+
+type StepEnd = "continue" | "vm-stopped" | "host-stopped";
+
+export function runScenario(scenario: Scenario, factory: HypervisorFactory): Outcome {
+  const machine = new Machine(scenario);
+  const hv = factory(machine, scenario);
+  const createEvents: Event[] = [];
+  machine.events = createEvents;
+  const steps: StepOutcome[] = [];
+  let create: number;
+  try {
+    create = hv.createVm();
+  } catch (e) {
+    if (!(e instanceof HostCrash)) throw e;
+    machine.emit({ kind: "host-crash", reason: e.reason });
+    return { impl: hv.name, create: -1, createEvents, steps, ptes: finalPtes(scenario, hv) };
+  }
+  if (create === 0) {
+    for (const step of scenario.steps) {
+      const events: Event[] = [];
+      steps.push({ events });
+      machine.events = events;
+      if (runStep(machine, hv, step) !== "continue") break;
+    }
+  }
+  return { impl: hv.name, create, createEvents, steps, ptes: finalPtes(scenario, hv) };
+}
+
+function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
+  try {
+    switch (step.op) {
+      case "access":
+        return runAccess(machine, hv, step);
+      case "ghcb":
+        machine.guestGhcb = {
+          gpa: step.gpa,
+          request: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n },
+        };
+        return vmgexit(machine, hv, step.gpa, step.cpu ?? 0);
+      case "mmio-nae": {
+        const ghcbGpa = machine.guestGhcb?.gpa ?? 0n;
+        const swExitCode = step.write ? SVM_VMGEXIT_MMIO_WRITE : SVM_VMGEXIT_MMIO_READ;
+        machine.guestGhcb = {
+          gpa: ghcbGpa,
+          request: { swExitCode, swExitInfo1: step.gpa, swExitInfo2: BigInt(step.size) },
+        };
+        return vmgexit(machine, hv, ghcbGpa, step.cpu ?? 0);
+      }
+      case "pvclock":
+        return apply(machine, hv.pvclock(step.gpa, step.cpu ?? 0));
+    }
+  } catch (e) {
+    if (!(e instanceof HostCrash)) throw e;
+    machine.emit({ kind: "host-crash", reason: e.reason });
+    return "host-stopped";
+  }
+}
+
+function vmgexit(machine: Machine, hv: Hypervisor, ghcbMsr: bigint, cpu: number): StepEnd {
+  machine.emit({ kind: "vmgexit", ghcbGpa: ghcbMsr });
+  return apply(machine, hv.handleExit({ code: SVM_VMEXIT_VMGEXIT, ghcbMsr }, cpu));
+}
+
+function runAccess(machine: Machine, hv: Hypervisor, step: AccessStep): StepEnd {
+  const cpu = step.cpu ?? 0;
+  const hw = machine.hardware[cpu];
+  if (!hw) throw new Error(`step names host CPU ${cpu}, which does not exist`);
+  const sevEs = machine.sevEsActive(hv.vcpuSevEs(), cpu);
+  const page = step.gpa & ~0xfffn;
+  for (let exits = 0; ; exits++) {
+    const walk = nestedWalk(hw, hv.npt.get(page), step.gpa, step.kind, step.walk === true);
+    if (walk.kind === "ok") {
+      machine.emit({
+        kind: "guest-access",
+        hpa: walk.hpa,
+        memory: machine.classify(walk.hpa),
+        write: step.kind === "write",
+      });
+      return "continue";
+    }
+    // APM vol 2 §15.35.4 Table 15-33: #NPF is an automatic exit "only if PFCODE[3]=0"; otherwise it is a
+    // non-automatic exit, raised in an SEV-ES guest as #VC with the exit code as error code.
+    if (sevEs && (walk.errorCode & NPF_RSV) !== 0n) {
+      machine.emit({ kind: "vc", code: SVM_VMEXIT_NPF });
+      return "continue";
+    }
+    if (exits >= MAX_EXITS_PER_ACCESS) {
+      machine.emit({ kind: "no-progress", exits });
+      return "continue";
+    }
+    machine.emit({ kind: "npf-exit", gpa: step.gpa, errorCode: walk.errorCode });
+    const insnLength = machine.host.decodeAssist ? DECODE_ASSIST_BYTES : 0;
+    const d = hv.handleExit({ code: SVM_VMEXIT_NPF, exitinfo1: walk.errorCode, exitinfo2: step.gpa, insnLength }, cpu);
+    if (d.kind !== "resume") return apply(machine, d);
+    machine.emit({ kind: "resume" });
+  }
+}
+
+/** Records what the run loop did with a disposition and whether the run goes on. */
+function apply(machine: Machine, d: Disposition): StepEnd {
+  switch (d.kind) {
+    case "resume":
+      machine.emit({ kind: "resume" });
+      return "continue";
+    case "resume-ghcb-error":
+      machine.emit({ kind: "ghcb-error" });
+      return "continue";
+    case "vmd":
+      machine.emit({ kind: "vmd-exit", reason: d.reason, gpa: d.gpa, insnBytes: d.insnBytes });
+      return "continue";
+    case "error":
+      machine.emit({ kind: "vm-error", errno: d.errno });
+      return "vm-stopped";
+  }
+}
+
+function finalPtes(scenario: Scenario, hv: Hypervisor): Map<bigint, bigint> {
+  const pages = new Set<bigint>(hv.npt.keys());
+  for (const s of scenario.steps) pages.add(s.gpa & ~0xfffn);
+  const sorted = [...pages].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return new Map(sorted.map((p) => [p, hv.npt.get(p) ?? 0n]));
+}

@@ -1,0 +1,55 @@
+// The nested page walk of one guest access (APM vol 2 §15.25): the leaf nested PTE decides whether the access
+// completes, and to which host physical address, or raises #NPF with its error code.
+import type { AccessKind } from "../scenario/types";
+import type { Memory } from "./events";
+import type { CpuHardware } from "./hardware";
+
+/** Nested PTE bits the walk reads (APM vol 2 §5.4.1, long-mode 4-Kbyte PTE). */
+export const PTE_P = 1n << 0n;
+export const PTE_RW = 1n << 1n;
+export const PTE_US = 1n << 2n;
+export const PTE_NX = 1n << 63n;
+
+/** #NPF error code in EXITINFO1 (APM vol 2 §15.25.6, the page-fault error code plus bits 32/33). */
+export const NPF_P = 1n << 0n;
+export const NPF_RW = 1n << 1n;
+export const NPF_US = 1n << 2n;
+export const NPF_RSV = 1n << 3n;
+export const NPF_ID = 1n << 4n;
+/** "bit 32: set if the fault was on the final guest-physical address translation". */
+export const NPF_FINAL = 1n << 32n;
+/** "bit 33: set if the fault was on a guest page-table access". */
+export const NPF_GUEST_PAGE = 1n << 33n;
+
+export type WalkResult = { kind: "ok"; hpa: bigint; encrypted: boolean } | { kind: "npf"; errorCode: bigint };
+
+export function accessErrorBits(kind: AccessKind, walk: boolean): bigint {
+  // APM vol 2 §15.25.5: nested page table accesses are user accesses, so U/S is always set.
+  let code = NPF_US | (walk ? NPF_GUEST_PAGE : NPF_FINAL);
+  if (kind === "write") code |= NPF_RW;
+  if (kind === "fetch") code |= NPF_ID;
+  return code;
+}
+
+/** Walks the leaf nested PTE `pte` (undefined: none installed) for an access at `gpa` on a CPU with `hw`. */
+export function nestedWalk(
+  hw: CpuHardware,
+  pte: bigint | undefined,
+  gpa: bigint,
+  kind: AccessKind,
+  walk: boolean,
+): WalkResult {
+  const base = accessErrorBits(kind, walk);
+  // APM vol 2 §5.4.1: P=0, the entry is not present.
+  if (pte === undefined || (pte & PTE_P) === 0n) return { kind: "npf", errorCode: base };
+  // APM vol 2 §5.3.3 / §15.34.1: a set reserved bit faults with RSV=1, whatever the access.
+  if ((pte & hw.reservedMask) !== 0n) return { kind: "npf", errorCode: base | NPF_P | NPF_RSV };
+  // APM vol 2 §5.6: user access to a supervisor page, write to a read-only page, fetch from an NX page.
+  const denied =
+    (pte & PTE_US) === 0n || (kind === "write" && (pte & PTE_RW) === 0n) || (kind === "fetch" && (pte & PTE_NX) !== 0n);
+  if (denied) return { kind: "npf", errorCode: base | NPF_P };
+  const cBitSet = hw.cBit >= 0 && (pte >> BigInt(hw.cBit)) & 1n;
+  return { kind: "ok", hpa: (pte & hw.frameMask) | (gpa & 0xfffn), encrypted: cBitSet === 1n };
+}
+
+export type { Memory };

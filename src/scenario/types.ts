@@ -1,0 +1,106 @@
+// The input domain: one scenario = a host machine, a guest, its memory map and what the guest does.
+// JSON form: `vmm-difffuzz.scenario/1` (see README "Scenario format"); 64-bit values are bigint here.
+
+export const SCENARIO_FORMAT = "vmm-difffuzz.scenario/1";
+
+/** One CPUID leaf as the hardware reports it: four 32-bit registers (unsigned numbers). */
+export interface CpuidRegs {
+  eax: number;
+  ebx: number;
+  ecx: number;
+  edx: number;
+}
+
+/** Raw CPUID leaves keyed by leaf number (e.g. 0x80000008). A missing register reads as 0. */
+export type CpuidTable = Map<number, CpuidRegs>;
+
+export interface HostCpu {
+  /** CPUID leaf 0 vendor string, e.g. "AuthenticAMD". */
+  vendor: string;
+  cpuid: CpuidTable;
+}
+
+export interface HostConfig {
+  /** In the order identifycpu() runs over them: the boot CPU first. */
+  cpus: HostCpu[];
+  /** MSR SYSCFG.MemEncryptionModEn (bit 23). */
+  memEncrypt: boolean;
+  /** CPUID 0x8000000A EDX DecodeAssists, as vmm's svm_decode_assist sees it. */
+  decodeAssist: boolean;
+  /** Host physical RAM: [0, ramBytes). */
+  ramBytes: bigint;
+}
+
+export interface GuestConfig {
+  sev: boolean;
+  sevEs: boolean;
+}
+
+export type MemType = "ram" | "reserved" | "mmio";
+
+export interface MemRange {
+  gpa: bigint;
+  size: bigint;
+  type: MemType;
+}
+
+export type AccessKind = "read" | "write" | "fetch";
+
+export interface AccessStep {
+  op: "access";
+  gpa: bigint;
+  kind: AccessKind;
+  size: number;
+  /** The guest's own page-table walk touches this GPA (NPF EXITINFO1 bit 33 instead of bit 32). */
+  walk?: boolean;
+  /** Host CPU the vcpu runs on for this step (index into host.cpus); default 0. */
+  cpu?: number;
+}
+
+export interface MmioNaeStep {
+  op: "mmio-nae";
+  gpa: bigint;
+  write: boolean;
+  size: number;
+  cpu?: number;
+}
+
+export interface GhcbStep {
+  op: "ghcb";
+  gpa: bigint;
+  cpu?: number;
+}
+
+export interface PvclockStep {
+  op: "pvclock";
+  gpa: bigint;
+  cpu?: number;
+}
+
+export type Step = AccessStep | MmioNaeStep | GhcbStep | PvclockStep;
+export type StepOp = Step["op"];
+
+export interface Scenario {
+  host: HostConfig;
+  guest: GuestConfig;
+  memory: MemRange[];
+  steps: Step[];
+}
+
+/** The guest kinds a scenario can hold, in the order reports list them. */
+export const GUEST_KINDS = ["plain", "sev", "sev-es"] as const;
+export type GuestKind = (typeof GUEST_KINDS)[number];
+
+export function guestKind(g: GuestConfig): GuestKind {
+  return g.sevEs ? "sev-es" : g.sev ? "sev" : "plain";
+}
+
+export function guestOfKind(kind: GuestKind): GuestConfig {
+  return { sev: kind !== "plain", sevEs: kind === "sev-es" };
+}
+
+export const PAGE_SIZE = 0x1000n;
+/** VMM_MAX_MEM_RANGES (sys/dev/vmm/vmm.h). */
+export const VMM_MAX_MEM_RANGES = 16;
+/** VMM_MAX_VM_MEM_SIZE: 128 GiB (sys/dev/vmm/vmm.h). */
+export const VMM_MAX_VM_MEM_SIZE = 128n << 30n;
