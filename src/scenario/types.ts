@@ -85,6 +85,10 @@ export interface Scenario {
   guest: GuestConfig;
   memory: MemRange[];
   steps: Step[];
+  /** The memory map deliberately breaks vm_create_check_mem_ranges: its range rules are not enforced on load. */
+  invalidMemory?: boolean;
+  /** Free text: what this scenario is for. */
+  note?: string;
 }
 
 /** The guest kinds a scenario can hold, in the order reports list them. */

@@ -1,0 +1,73 @@
+// The command-line entry: the only place that reads argv, catches errors and sets the exit code.
+import { flagHelp, parseArgs, type ParsedArgs } from "./flags";
+import { EXIT_BAD_INPUT, processIo, UsageError, type Io } from "./io";
+import { validateCommand } from "./validate-command";
+
+interface Command {
+  name: string;
+  usage: string;
+  help: string;
+  run(args: ParsedArgs, io: Io): Promise<number> | number;
+}
+
+const COMMANDS: Command[] = [
+  {
+    name: "validate",
+    usage: "validate FILE…",
+    help: "check scenario and finding files; one line per error; exit 2 on bad input",
+    run: (args, io) => validateCommand(args.positional, io),
+  },
+];
+
+/** Registers a command; each command module calls this once. */
+export function addCommand(command: Command): void {
+  COMMANDS.push(command);
+}
+
+function usage(): string {
+  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(44)}${c.help}`);
+  return `usage: vmm-difffuzz COMMAND [options]\n\ncommands:\n${lines.join("\n")}\n\noptions:\n${flagHelp()}\n`;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "help") {
+    io.out(usage());
+    return name === undefined ? EXIT_BAD_INPUT : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`vmm-difffuzz: unknown command "${name}" (see vmm-difffuzz --help)\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const args = parseArgs(rest);
+  if (typeof args === "string") {
+    io.err(`vmm-difffuzz ${name}: ${args}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (args.flags.has("help")) {
+    io.out(`usage: vmm-difffuzz ${command.usage}\n  ${command.help}\n\noptions:\n${flagHelp()}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`vmm-difffuzz ${name}: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+export function runFromProcess(): void {
+  main(process.argv.slice(2), processIo).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`vmm-difffuzz: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,171 @@
+// The JSON form of a scenario (`vmm-difffuzz.scenario/1`): decoding with field-by-field checks, and encoding.
+import { hex, hex32, InputError, Json, parseJsonText } from "./json-reader";
+import { SCENARIO_FORMAT, type CpuidRegs, type HostCpu, type MemRange, type Scenario, type Step } from "./types";
+import { checkScenario } from "./validate";
+
+const U32_MAX = 0xffffffffn;
+/** Steps one scenario may hold. */
+export const MAX_STEPS = 256;
+/** Host CPUs one scenario may hold. */
+export const MAX_CPUS = 64;
+
+function decodeLeaf(j: Json): CpuidRegs {
+  j.object(["eax", "ebx", "ecx", "edx"]);
+  const reg = (r: string) => (j.has(r) ? Number(j.field(r).hex(U32_MAX)) : 0);
+  return { eax: reg("eax"), ebx: reg("ebx"), ecx: reg("ecx"), edx: reg("edx") };
+}
+
+function decodeCpu(j: Json): HostCpu {
+  j.object(["vendor", "cpuid"]);
+  const vendor = j.required("vendor").string();
+  const table = j.required("cpuid");
+  const cpuid = new Map<number, CpuidRegs>();
+  for (const [key, value] of table.entries()) {
+    const leaf = Number(new Json(key, value.path).hex(U32_MAX));
+    if (cpuid.has(leaf)) value.fail("leaf given twice");
+    cpuid.set(leaf, decodeLeaf(value));
+  }
+  return { vendor, cpuid };
+}
+
+function decodeRange(j: Json): MemRange {
+  j.object(["gpa", "size", "type"]);
+  return {
+    gpa: j.required("gpa").hex(),
+    size: j.required("size").hex(),
+    type: j.required("type").oneOf(["ram", "reserved", "mmio"]),
+  };
+}
+
+function optionalCpu(j: Json): { cpu?: number } {
+  return j.has("cpu") ? { cpu: j.field("cpu").integer(0, MAX_CPUS - 1) } : {};
+}
+
+function decodeStep(j: Json): Step {
+  const op = j.object(["op", "gpa", "kind", "size", "walk", "write", "cpu"]).op;
+  const opJson = j.required("op");
+  switch (opJson.oneOf(["access", "mmio-nae", "ghcb", "pvclock"])) {
+    case "access": {
+      j.object(["op", "gpa", "kind", "size", "walk", "cpu"]);
+      const walk = j.has("walk") ? { walk: j.field("walk").boolean() } : {};
+      return {
+        op: "access",
+        gpa: j.required("gpa").hex(),
+        kind: j.required("kind").oneOf(["read", "write", "fetch"]),
+        size: j.required("size").integer(1, 8),
+        ...walk,
+        ...optionalCpu(j),
+      };
+    }
+    case "mmio-nae":
+      j.object(["op", "gpa", "write", "size", "cpu"]);
+      return {
+        op: "mmio-nae",
+        gpa: j.required("gpa").hex(),
+        write: j.required("write").boolean(),
+        size: j.required("size").integer(1, 8),
+        ...optionalCpu(j),
+      };
+    case "ghcb":
+    case "pvclock":
+      j.object(["op", "gpa", "cpu"]);
+      return { op: op as "ghcb" | "pvclock", gpa: j.required("gpa").hex(), ...optionalCpu(j) };
+  }
+}
+
+/** Decodes the structure of a scenario (types, fields, ranges of single values) without the cross-field rules. */
+export function decodeScenarioJson(root: Json): Scenario {
+  root.object(["format", "host", "guest", "memory", "steps", "invalidMemory", "note"]);
+  const format = root.required("format");
+  if (format.string() !== SCENARIO_FORMAT) format.fail(`must be "${SCENARIO_FORMAT}"`);
+  const host = root.required("host");
+  host.object(["cpus", "memEncrypt", "decodeAssist", "ramBytes"]);
+  const hostConfig = {
+    cpus: host.required("cpus").array(1, MAX_CPUS, "CPUs").map(decodeCpu),
+    memEncrypt: host.required("memEncrypt").boolean(),
+    decodeAssist: host.required("decodeAssist").boolean(),
+    ramBytes: host.required("ramBytes").hex(),
+  };
+  const guest = root.required("guest");
+  guest.object(["sev", "sevEs"]);
+  const scenario: Scenario = {
+    host: hostConfig,
+    guest: { sev: guest.required("sev").boolean(), sevEs: guest.required("sevEs").boolean() },
+    memory: root.required("memory").array(0, 64, "ranges").map(decodeRange),
+    steps: root.required("steps").array(0, MAX_STEPS, "steps").map(decodeStep),
+  };
+  if (root.has("invalidMemory") && root.field("invalidMemory").boolean()) scenario.invalidMemory = true;
+  if (root.has("note")) scenario.note = root.field("note").string();
+  return scenario;
+}
+
+/** Decodes and validates a scenario JSON value; throws InputError naming the path and the rule. */
+export function decodeScenario(root: Json): Scenario {
+  const scenario = decodeScenarioJson(root);
+  const problem = checkScenario(scenario);
+  if (problem) throw new InputError(problem.path, problem.rule);
+  return scenario;
+}
+
+/** Parses scenario text as read from `file`; throws InputError carrying the file name. */
+export function parseScenario(text: string, file = ""): Scenario {
+  try {
+    return decodeScenario(parseJsonText(text));
+  } catch (e) {
+    if (e instanceof InputError) e.file = file;
+    throw e;
+  }
+}
+
+function encodeStep(s: Step): Record<string, unknown> {
+  const cpu = s.cpu === undefined ? {} : { cpu: s.cpu };
+  switch (s.op) {
+    case "access":
+      return {
+        op: s.op,
+        gpa: hex(s.gpa),
+        kind: s.kind,
+        size: s.size,
+        ...(s.walk === undefined ? {} : { walk: s.walk }),
+        ...cpu,
+      };
+    case "mmio-nae":
+      return { op: s.op, gpa: hex(s.gpa), write: s.write, size: s.size, ...cpu };
+    case "ghcb":
+    case "pvclock":
+      return { op: s.op, gpa: hex(s.gpa), ...cpu };
+  }
+}
+
+/** The JSON value of a scenario (64-bit values as hex strings, leaves in ascending order). */
+export function encodeScenario(s: Scenario): Record<string, unknown> {
+  return {
+    format: SCENARIO_FORMAT,
+    ...(s.note === undefined ? {} : { note: s.note }),
+    ...(s.invalidMemory ? { invalidMemory: true } : {}),
+    host: {
+      cpus: s.host.cpus.map((cpu) => ({
+        vendor: cpu.vendor,
+        cpuid: Object.fromEntries(
+          [...cpu.cpuid.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([leaf, r]) => [
+              hex32(leaf),
+              { eax: hex32(r.eax), ebx: hex32(r.ebx), ecx: hex32(r.ecx), edx: hex32(r.edx) },
+            ]),
+        ),
+      })),
+      memEncrypt: s.host.memEncrypt,
+      decodeAssist: s.host.decodeAssist,
+      ramBytes: hex(s.host.ramBytes),
+    },
+    guest: { sev: s.guest.sev, sevEs: s.guest.sevEs },
+    memory: s.memory.map((m) => ({ gpa: hex(m.gpa), size: hex(m.size), type: m.type })),
+    steps: s.steps.map(encodeStep),
+  };
+}
+
+/** Scenario as JSON text, two-space indented, ending in a newline. */
+export function scenarioToText(s: Scenario): string {
+  return `${JSON.stringify(encodeScenario(s), null, 2)}\n`;
+}

@@ -1,0 +1,124 @@
+// Reads untrusted JSON values field by field, naming the JSON path of the first thing that is wrong.
+
+/** Bad input: one line naming the file, the JSON path and the rule it breaks. */
+export class InputError extends Error {
+  constructor(
+    readonly path: string,
+    readonly rule: string,
+    public file = "",
+  ) {
+    super(`${path || "(root)"}: ${rule}`);
+  }
+
+  /** The one line shown to the user. */
+  line(): string {
+    return `${this.file || "<input>"}: ${this.path || "(root)"}: ${this.rule}`;
+  }
+}
+
+const HEX = /^0x[0-9a-fA-F]{1,16}$/;
+export const U64_MAX = (1n << 64n) - 1n;
+
+/** A cursor over one JSON value at a known path. */
+export class Json {
+  constructor(
+    readonly value: unknown,
+    readonly path: string,
+  ) {}
+
+  fail(rule: string): never {
+    throw new InputError(this.path, rule);
+  }
+
+  object(allowed: readonly string[]): Record<string, unknown> {
+    const v = this.value;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail("must be an object");
+    for (const key of Object.keys(v)) {
+      if (!allowed.includes(key))
+        new Json(null, this.child(key)).fail(`unknown field (allowed: ${allowed.join(", ")})`);
+    }
+    return v as Record<string, unknown>;
+  }
+
+  /** The entries of an object whose keys are data (not field names). */
+  entries(): [string, Json][] {
+    const v = this.value;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail("must be an object");
+    return Object.keys(v).map((key) => [key, new Json((v as Record<string, unknown>)[key], this.child(key))]);
+  }
+
+  field(key: string): Json {
+    const obj = this.value as Record<string, unknown>;
+    return new Json(obj[key], this.child(key));
+  }
+
+  has(key: string): boolean {
+    return (this.value as Record<string, unknown>)[key] !== undefined;
+  }
+
+  required(key: string): Json {
+    if (!this.has(key)) new Json(undefined, this.child(key)).fail("missing required field");
+    return this.field(key);
+  }
+
+  array(minLength: number, maxLength: number, what = "entries"): Json[] {
+    const v = this.value;
+    if (!Array.isArray(v)) this.fail("must be an array");
+    if (v.length < minLength) this.fail(`needs at least ${minLength} ${what}`);
+    if (v.length > maxLength) this.fail(`at most ${maxLength} ${what} allowed`);
+    return v.map((item, i) => new Json(item, `${this.path}[${i}]`));
+  }
+
+  boolean(): boolean {
+    if (typeof this.value !== "boolean") this.fail("must be true or false");
+    return this.value;
+  }
+
+  string(): string {
+    if (typeof this.value !== "string") this.fail("must be a string");
+    return this.value;
+  }
+
+  oneOf<T extends string>(choices: readonly T[]): T {
+    const s = this.string();
+    if (!choices.includes(s as T)) this.fail(`must be one of ${choices.map((c) => `"${c}"`).join(", ")}`);
+    return s as T;
+  }
+
+  integer(min: number, max: number): number {
+    const v = this.value;
+    if (typeof v !== "number" || !Number.isInteger(v)) this.fail("must be an integer");
+    if (v < min || v > max) this.fail(`must be between ${min} and ${max}`);
+    return v;
+  }
+
+  /** A hex string "0x…" holding an unsigned value <= max. */
+  hex(max: bigint = U64_MAX): bigint {
+    const s = this.value;
+    if (typeof s !== "string" || !HEX.test(s)) this.fail('must be a hex string like "0x1000"');
+    const n = BigInt(s);
+    if (n > max) this.fail(`out of range (at most 0x${max.toString(16)})`);
+    return n;
+  }
+
+  private child(key: string): string {
+    return this.path === "" ? key : `${this.path}.${key}`;
+  }
+}
+
+/** Parses JSON text; a syntax error becomes an InputError at the root. */
+export function parseJsonText(text: string): Json {
+  try {
+    return new Json(JSON.parse(text), "");
+  } catch (e) {
+    throw new InputError("(root)", `malformed JSON: ${(e as Error).message}`);
+  }
+}
+
+export function hex(n: bigint | number): string {
+  return `0x${n.toString(16)}`;
+}
+
+export function hex32(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
+}

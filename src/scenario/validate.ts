@@ -1,0 +1,69 @@
+// The rules a scenario must satisfy beyond its JSON shape. Memory-range rules follow vmm's
+// vm_create_check_mem_ranges (sys/dev/vmm/vmm.c); the rest keep a scenario meaningful for the machine.
+import { hostRamNeeded } from "../cpu/machine";
+import { hex } from "./json-reader";
+import { PAGE_SIZE, VMM_MAX_MEM_RANGES, VMM_MAX_VM_MEM_SIZE, type Scenario } from "./types";
+
+export interface Problem {
+  path: string;
+  rule: string;
+}
+
+const PAGE_MASK = PAGE_SIZE - 1n;
+
+/** The first rule a memory map breaks, in the order vm_create_check_mem_ranges checks them, or null. */
+export function checkMemoryMap(s: Scenario): Problem | null {
+  const ranges = s.memory;
+  if (ranges.length < 1 || ranges.length > VMM_MAX_MEM_RANGES) {
+    return { path: "memory", rule: `needs 1 to ${VMM_MAX_MEM_RANGES} ranges (VMM_MAX_MEM_RANGES)` };
+  }
+  let memsize = 0n;
+  for (let i = 0; i < ranges.length; i++) {
+    const r = ranges[i]!;
+    const at = `memory[${i}]`;
+    if ((r.gpa & PAGE_MASK) !== 0n) return { path: `${at}.gpa`, rule: "must be page aligned (0x1000)" };
+    if ((r.size & PAGE_MASK) !== 0n) return { path: `${at}.size`, rule: "must be page aligned (0x1000)" };
+    if (r.size === 0n) return { path: `${at}.size`, rule: "must not be 0" };
+    if (r.gpa >= VMM_MAX_VM_MEM_SIZE) return { path: `${at}.gpa`, rule: "must be below 128 GiB (VMM_MAX_VM_MEM_SIZE)" };
+    if (r.size > VMM_MAX_VM_MEM_SIZE - r.gpa) {
+      return { path: `${at}.size`, rule: "range must end at or below 128 GiB (VMM_MAX_VM_MEM_SIZE)" };
+    }
+    const prev = ranges[i - 1];
+    if (prev && prev.gpa + prev.size > r.gpa)
+      return { path: `${at}.gpa`, rule: "ranges must be ascending and non-overlapping" };
+    if (r.type !== "mmio") memsize += r.size;
+  }
+  if (memsize === 0n) return { path: "memory", rule: "needs at least one ram or reserved range (MMIO maps no memory)" };
+  return null;
+}
+
+/** The first rule the scenario breaks, or null when it is valid. */
+export function checkScenario(s: Scenario): Problem | null {
+  if (s.guest.sevEs && !s.guest.sev)
+    return { path: "guest.sevEs", rule: "an SEV-ES guest is an SEV guest: sev must be true" };
+  if (!s.invalidMemory) {
+    const problem = checkMemoryMap(s);
+    if (problem) return problem;
+  }
+  const needed = hostRamNeeded(s.memory);
+  if (s.host.ramBytes < needed) {
+    return {
+      path: "host.ramBytes",
+      rule: `host RAM must hold the guest memory above its backing base: at least ${hex(needed)}`,
+    };
+  }
+  for (let i = 0; i < s.steps.length; i++) {
+    const step = s.steps[i]!;
+    const at = `steps[${i}]`;
+    if ((step.op === "ghcb" || step.op === "mmio-nae") && !s.guest.sevEs) {
+      return { path: `${at}.op`, rule: `"${step.op}" needs an SEV-ES guest (guest.sevEs)` };
+    }
+    if (step.cpu !== undefined && step.cpu >= s.host.cpus.length) {
+      return { path: `${at}.cpu`, rule: `names host CPU ${step.cpu}, but host.cpus has ${s.host.cpus.length}` };
+    }
+    if (step.op === "access" && (step.gpa & PAGE_MASK) + BigInt(step.size) > PAGE_SIZE) {
+      return { path: `${at}.gpa`, rule: "an access must not cross a page boundary" };
+    }
+  }
+  return null;
+}
