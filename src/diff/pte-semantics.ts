@@ -1,0 +1,32 @@
+// What the CPU does with a nested PTE: the behaviour two PTEs are compared by before their bits are.
+import type { Machine } from "../cpu/machine";
+import { nestedWalk, NPF_P, NPF_RSV } from "../cpu/walk";
+import type { AccessKind } from "../scenario/types";
+
+const KINDS: readonly AccessKind[] = ["read", "write", "fetch"];
+
+/** Per host CPU and access kind, e.g. "read:rsv" or "write:guest-ram@0x10000000". Joined with spaces. */
+export function pteBehaviour(machine: Machine, page: bigint, pte: bigint): string {
+  const parts: string[] = [];
+  machine.hardware.forEach((hw, cpu) => {
+    for (const kind of KINDS) {
+      const w = nestedWalk(hw, pte, page, kind, false);
+      const what =
+        w.kind === "ok"
+          ? `${machine.classify(w.hpa)}@0x${w.hpa.toString(16)}`
+          : (w.errorCode & NPF_RSV) !== 0n
+            ? "rsv"
+            : (w.errorCode & NPF_P) !== 0n
+              ? "denied"
+              : "not-present";
+      parts.push(`cpu${cpu}:${kind}:${what}`);
+    }
+  });
+  return parts.join(" ");
+}
+
+/** The behaviour without addresses and CPU numbers, for signatures: "read:host-ram,write:host-ram,…". */
+export function behaviourKind(behaviour: string): string {
+  const kinds = new Set(behaviour.split(" ").map((p) => p.replace(/^cpu\d+:/, "").replace(/@0x[0-9a-f]+$/, "")));
+  return [...kinds].join(",");
+}
