@@ -73,9 +73,15 @@ function decodeStep(j: Json): Step {
   }
 }
 
+function decodeExpect(j: Json): Record<string, string[]> {
+  const expect: Record<string, string[]> = {};
+  for (const [impl, list] of j.entries()) expect[impl] = list.array(0, 1000, "signatures").map((sig) => sig.string());
+  return expect;
+}
+
 /** Decodes the structure of a scenario (types, fields, ranges of single values) without the cross-field rules. */
 export function decodeScenarioJson(root: Json): Scenario {
-  root.object(["format", "host", "guest", "memory", "steps", "invalidMemory", "note"]);
+  root.object(["format", "note", "invalidMemory", "expect", "host", "guest", "memory", "steps"]);
   const format = root.required("format");
   if (format.string() !== SCENARIO_FORMAT) format.fail(`must be "${SCENARIO_FORMAT}"`);
   const host = root.required("host");
@@ -96,6 +102,7 @@ export function decodeScenarioJson(root: Json): Scenario {
   };
   if (root.has("invalidMemory") && root.field("invalidMemory").boolean()) scenario.invalidMemory = true;
   if (root.has("note")) scenario.note = root.field("note").string();
+  if (root.has("expect")) scenario.expect = decodeExpect(root.field("expect"));
   return scenario;
 }
 
@@ -143,6 +150,7 @@ export function encodeScenario(s: Scenario): Record<string, unknown> {
     format: SCENARIO_FORMAT,
     ...(s.note === undefined ? {} : { note: s.note }),
     ...(s.invalidMemory ? { invalidMemory: true } : {}),
+    ...(s.expect === undefined ? {} : { expect: s.expect }),
     host: {
       cpus: s.host.cpus.map((cpu) => ({
         vendor: cpu.vendor,

@@ -87,6 +87,8 @@ export interface Scenario {
   steps: Step[];
   /** The memory map deliberately breaks vm_create_check_mem_ranges: its range rules are not enforced on load. */
   invalidMemory?: boolean;
+  /** Regression expectation per implementation name: the signatures it gives against the reference ([] = agree). */
+  expect?: Record<string, string[]>;
   /** Free text: what this scenario is for. */
   note?: string;
 }
