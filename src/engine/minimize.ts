@@ -1,0 +1,161 @@
+// Shrinks a scenario to a smaller one that still shows the same signature: fewer CPUs, steps and ranges, then
+// simpler values (real-profile CPUID, round addresses). Deterministic: a bound on candidates, not on time, decides
+// where it stops; the time bound is a safety net reported when hit.
+import type { CpuidRegs, HostCpu, Scenario, Step } from "../scenario/types";
+import { checkScenario } from "../scenario/validate";
+import { scenarioToText } from "../scenario/codec";
+import { compareSize } from "../store/scenario-size";
+
+export interface MinimizeOptions {
+  /** Candidates tried at most. */
+  maxCandidates: number;
+  /** Wall-clock bound in milliseconds (a safety net; hitting it is reported). */
+  timeLimitMs: number;
+  /** Known-good CPU profiles to move CPUID toward, simplest first. */
+  profiles: readonly HostCpu[];
+}
+
+export interface MinimizeResult {
+  scenario: Scenario;
+  candidates: number;
+  timedOut: boolean;
+}
+
+type Test = (s: Scenario) => boolean;
+
+const DEFAULT_RAM = 0x1000000000n;
+
+function withSteps(s: Scenario, steps: Step[]): Scenario {
+  return { ...s, steps };
+}
+
+function dropCpu(s: Scenario, keep: (i: number) => boolean): Scenario {
+  const index = new Map<number, number>();
+  const cpus = s.host.cpus.filter((_, i) => {
+    if (!keep(i)) return false;
+    index.set(i, index.size);
+    return true;
+  });
+  const steps = s.steps.flatMap((st) => {
+    const cpu = st.cpu ?? 0;
+    if (!index.has(cpu)) return [];
+    const mapped = index.get(cpu)!;
+    const { cpu: _drop, ...rest } = st;
+    return [(mapped === 0 ? rest : { ...rest, cpu: mapped }) as Step];
+  });
+  return { ...s, host: { ...s.host, cpus }, steps };
+}
+
+function setLeaf(cpu: HostCpu, leaf: number, regs: CpuidRegs | null): HostCpu {
+  const cpuid = new Map(cpu.cpuid);
+  if (regs === null) cpuid.delete(leaf);
+  else cpuid.set(leaf, regs);
+  return { ...cpu, cpuid };
+}
+
+function replaceCpu(s: Scenario, i: number, cpu: HostCpu): Scenario {
+  const cpus = s.host.cpus.slice();
+  cpus[i] = cpu;
+  return { ...s, host: { ...s.host, cpus } };
+}
+
+/** Candidate simplifications of one scenario, biggest cuts first. */
+function* candidates(s: Scenario, profiles: readonly HostCpu[]): Generator<Scenario> {
+  // One CPU, then fewer CPUs.
+  if (s.host.cpus.length > 1) {
+    for (let k = 0; k < s.host.cpus.length; k++) yield dropCpu(s, (i) => i === k);
+    for (let k = s.host.cpus.length - 1; k >= 0; k--) yield dropCpu(s, (i) => i !== k);
+  }
+  // Fewer steps: halves, then single steps from the end.
+  const n = s.steps.length;
+  if (n > 1) {
+    yield withSteps(s, s.steps.slice(0, Math.ceil(n / 2)));
+    yield withSteps(s, s.steps.slice(Math.floor(n / 2)));
+  }
+  for (let k = n - 1; k >= 0; k--)
+    yield withSteps(
+      s,
+      s.steps.filter((_, i) => i !== k),
+    );
+  // Fewer memory ranges.
+  for (let k = s.memory.length - 1; k >= 0; k--) yield { ...s, memory: s.memory.filter((_, i) => i !== k) };
+  // Identical CPUs: every CPU like the first.
+  for (let k = 1; k < s.host.cpus.length; k++) yield replaceCpu(s, k, s.host.cpus[0]!);
+  // CPUID toward a real profile: the whole table, then leaf by leaf.
+  for (let i = 0; i < s.host.cpus.length; i++) {
+    const cpu = s.host.cpus[i]!;
+    for (const p of profiles) yield replaceCpu(s, i, { ...p, vendor: cpu.vendor });
+    for (const p of profiles) {
+      for (const [leaf, regs] of p.cpuid) {
+        const mine = cpu.cpuid.get(leaf);
+        if (!mine) continue;
+        for (const reg of ["eax", "ebx", "ecx", "edx"] as const) {
+          if (mine[reg] !== regs[reg]) yield replaceCpu(s, i, setLeaf(cpu, leaf, { ...mine, [reg]: regs[reg] }));
+        }
+      }
+    }
+    for (const leaf of cpu.cpuid.keys()) {
+      if (leaf !== 0x80000000 && leaf !== 0x80000008 && leaf !== 0x8000001f)
+        yield replaceCpu(s, i, setLeaf(cpu, leaf, null));
+    }
+    if (cpu.vendor !== "AuthenticAMD") yield replaceCpu(s, i, { ...cpu, vendor: "AuthenticAMD" });
+  }
+  // Host: round RAM size, no decode assist.
+  if (s.host.ramBytes !== DEFAULT_RAM) yield { ...s, host: { ...s.host, ramBytes: DEFAULT_RAM } };
+  if (s.host.decodeAssist) yield { ...s, host: { ...s.host, decodeAssist: false } };
+  // Simpler steps: CPU 0, no walk flag, a read of 4 bytes, a page-aligned address.
+  for (let k = 0; k < s.steps.length; k++) {
+    const st = s.steps[k]!;
+    const put = (next: Step) =>
+      withSteps(
+        s,
+        s.steps.map((x, i) => (i === k ? next : x)),
+      );
+    if (st.cpu !== undefined) {
+      const { cpu: _c, ...rest } = st;
+      yield put(rest as Step);
+    }
+    if (st.op === "access") {
+      if (st.walk !== undefined) {
+        const { walk: _w, ...rest } = st;
+        yield put(rest);
+      }
+      if (st.kind !== "read") yield put({ ...st, kind: "read" });
+      if (st.size !== 4) yield put({ ...st, size: 4 });
+    }
+    if (st.op === "mmio-nae" && st.size !== 4) yield put({ ...st, size: 4 });
+    if (st.op === "mmio-nae" && st.write) yield put({ ...st, write: false });
+    if ((st.gpa & 0xfffn) !== 0n) yield put({ ...st, gpa: st.gpa & ~0xfffn });
+  }
+}
+
+function isValid(s: Scenario): boolean {
+  return checkScenario(s) === null;
+}
+
+/** Shrinks `start` while `test` holds; `test(start)` is assumed true. */
+export function minimize(start: Scenario, test: Test, options: MinimizeOptions): MinimizeResult {
+  const deadline = Date.now() + options.timeLimitMs;
+  let best = start;
+  let tried = 0;
+  const seen = new Set<string>([scenarioToText(start)]);
+  let improved = true;
+  while (improved) {
+    improved = false;
+    for (const candidate of candidates(best, options.profiles)) {
+      if (tried >= options.maxCandidates) return { scenario: best, candidates: tried, timedOut: false };
+      if (Date.now() > deadline) return { scenario: best, candidates: tried, timedOut: true };
+      if (!isValid(candidate) || compareSize(candidate, best) > 0) continue;
+      const key = scenarioToText(candidate);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      tried++;
+      if (test(candidate)) {
+        best = candidate;
+        improved = true;
+        break;
+      }
+    }
+  }
+  return { scenario: best, candidates: tried, timedOut: false };
+}

@@ -1,0 +1,57 @@
+// crashes/: one finding file per signature, named by the signature's hash, always the smallest scenario seen.
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "fs";
+import { join } from "path";
+import { InputError } from "../scenario/json-reader";
+import { writeFileAtomic } from "./atomic-write";
+import { decodeFindingFile, encodeFindingFile, findingFileName, type FindingFile } from "./finding-file";
+import { compareSize } from "./scenario-size";
+
+export type SaveResult = "new" | "smaller" | "kept";
+
+export class CrashStore {
+  private readonly known = new Map<string, FindingFile>();
+
+  constructor(readonly dir: string) {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir).sort()) {
+      if (!name.endsWith(".json") || name.startsWith(".")) continue;
+      try {
+        const file = decodeFindingFile(readFileSync(join(dir, name), "utf8"));
+        this.known.set(this.key(file), file);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        e.file = join(dir, name);
+        throw e;
+      }
+    }
+  }
+
+  /** Findings of different implementations are stored apart: the key is signature + impl + against. */
+  private key(f: Pick<FindingFile, "signature" | "impl" | "against">): string {
+    return `${f.impl}~${f.against}~${f.signature}`;
+  }
+
+  has(signature: string, impl: string, against: string): boolean {
+    return this.known.has(this.key({ signature, impl, against }));
+  }
+
+  all(): FindingFile[] {
+    return [...this.known.values()];
+  }
+
+  pathOf(f: Pick<FindingFile, "signature" | "impl" | "against">): string {
+    const suffix = f.impl === "posted" && f.against === "reference" ? "" : `${f.impl}~${f.against}~`;
+    return join(this.dir, findingFileName(suffix + f.signature));
+  }
+
+  /** Stores `file` unless a smaller scenario with the same signature is already there. */
+  save(file: FindingFile): SaveResult {
+    const old = this.known.get(this.key(file));
+    if (old && compareSize(file.scenario, old.scenario) >= 0) return "kept";
+    mkdirSync(this.dir, { recursive: true });
+    const path = this.pathOf(file);
+    writeFileAtomic(path, encodeFindingFile(file, path));
+    this.known.set(this.key(file), file);
+    return old ? "smaller" : "new";
+  }
+}
