@@ -1,0 +1,137 @@
+// A campaign: an engine produces scenarios, each runs through A and B, and every signature seen for the first
+// time is minimized and handed on. The campaign keeps counts; it writes no files and prints nothing.
+import type { Finding } from "../diff/finding";
+import { runPair, type Implementation } from "../diff/run-pair";
+import type { Severity } from "../diff/classes";
+import type { Scenario } from "../scenario/types";
+import { minimize } from "./minimize";
+
+export interface CampaignOptions {
+  implA: Implementation;
+  implB: Implementation;
+  /** Stop after this many scenarios (Infinity: none). */
+  runs: number;
+  /** Stop after this many milliseconds of wall-clock time (Infinity: none). */
+  timeMs: number;
+  /** Minimize each new signature within this many candidates / milliseconds; 0 candidates: store as found. */
+  minimizeCandidates: number;
+  minimizeTimeMs: number;
+  profiles: Parameters<typeof minimize>[2]["profiles"];
+  /** Signatures already known (e.g. in crashes/): still counted, not minimized again. */
+  known: (signature: string) => boolean;
+}
+
+/** A signature hit for the first time in this campaign. */
+export interface NewSignature {
+  finding: Finding;
+  /** The scenario as the engine produced it, and minimized. */
+  original: Scenario;
+  scenario: Scenario;
+  /** Scenarios run when it was first hit (1-based). */
+  execs: number;
+  elapsedMs: number;
+  known: boolean;
+  /** Engine-specific replay information (e.g. fast-check seed and path). */
+  origin: string;
+}
+
+export interface CampaignStats {
+  execs: number;
+  elapsedMs: number;
+  hits: Map<string, { count: number; firstExecs: number; firstMs: number; severity: Severity }>;
+  bySeverity: Record<string, number>;
+}
+
+export interface CampaignSink {
+  onNew(n: NewSignature): void;
+  onProgress?(stats: CampaignStats): void;
+}
+
+/** What an engine sees: run a scenario, learn its findings, know when to stop. */
+export interface EngineContext {
+  execute(scenario: Scenario, origin?: string): Finding[];
+  shouldStop(): boolean;
+}
+
+export type Engine = (ctx: EngineContext) => void;
+
+const PROGRESS_EVERY_MS = 3000;
+
+export class Campaign {
+  readonly stats: CampaignStats = { execs: 0, elapsedMs: 0, hits: new Map(), bySeverity: {} };
+  private readonly started = Date.now();
+  private lastProgress = Date.now();
+  private stopped = false;
+
+  constructor(
+    private readonly options: CampaignOptions,
+    private readonly sink: CampaignSink,
+  ) {}
+
+  /** Stops the campaign at the next scenario (e.g. on SIGINT). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  run(engine: Engine): CampaignStats {
+    engine({ execute: (s, origin) => this.execute(s, origin ?? ""), shouldStop: () => this.shouldStop() });
+    this.stats.elapsedMs = Date.now() - this.started;
+    return this.stats;
+  }
+
+  private shouldStop(): boolean {
+    if (this.stopped || this.stats.execs >= this.options.runs) return true;
+    if ((this.stats.execs & 63) === 0) {
+      const now = Date.now();
+      this.stats.elapsedMs = now - this.started;
+      if (this.sink.onProgress && now - this.lastProgress >= PROGRESS_EVERY_MS) {
+        this.lastProgress = now;
+        this.sink.onProgress(this.stats);
+      }
+      if (this.stats.elapsedMs >= this.options.timeMs) return true;
+    }
+    return false;
+  }
+
+  execute(scenario: Scenario, origin: string): Finding[] {
+    const { implA, implB } = this.options;
+    const findings = runPair(scenario, implA, implB).findings;
+    this.stats.execs++;
+    for (const f of findings) {
+      const hit = this.stats.hits.get(f.signature);
+      if (hit) {
+        hit.count++;
+        continue;
+      }
+      const elapsedMs = Date.now() - this.started;
+      this.stats.hits.set(f.signature, {
+        count: 1,
+        firstExecs: this.stats.execs,
+        firstMs: elapsedMs,
+        severity: f.severity,
+      });
+      this.stats.bySeverity[f.severity] = (this.stats.bySeverity[f.severity] ?? 0) + 1;
+      const known = this.options.known(f.signature);
+      const small = known ? scenario : this.shrink(scenario, f.signature);
+      const final = runPair(small, implA, implB).findings.find((g) => g.signature === f.signature) ?? f;
+      this.sink.onNew({
+        finding: final,
+        original: scenario,
+        scenario: small,
+        execs: this.stats.execs,
+        elapsedMs,
+        known,
+        origin,
+      });
+    }
+    return findings;
+  }
+
+  private shrink(scenario: Scenario, signature: string): Scenario {
+    const { implA, implB, minimizeCandidates, minimizeTimeMs, profiles } = this.options;
+    if (minimizeCandidates <= 0) return scenario;
+    const test = (s: Scenario) => runPair(s, implA, implB).findings.some((g) => g.signature === signature);
+    return minimize(scenario, test, { maxCandidates: minimizeCandidates, timeLimitMs: minimizeTimeMs, profiles })
+      .scenario;
+  }
+}
