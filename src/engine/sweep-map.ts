@@ -1,0 +1,69 @@
+// What the sweep saw: per signature, how many profile points hit it and where (value ranges per axis).
+import { GUEST_KINDS } from "../scenario/types";
+import type { SweepPoint } from "./sweep";
+
+export interface SignatureSpread {
+  points: number;
+  physAddrSize: Set<number>;
+  reduction: Set<number>;
+  cBit: Set<number>;
+  memEncrypt: Set<boolean>;
+  kind: Set<string>;
+}
+
+export class SweepMap {
+  readonly spread = new Map<string, SignatureSpread>();
+  private lastKey = "";
+  private lastSignatures = new Set<string>();
+
+  /** Records one probe's signatures at a point; a point counts once per signature however many probes hit. */
+  record(p: SweepPoint, signatures: readonly string[]): void {
+    const key = `${p.physAddrSize}/${p.reduction}/${p.cBit}/${p.memEncrypt}/${p.kind}`;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastSignatures = new Set();
+    }
+    for (const sig of signatures) {
+      if (this.lastSignatures.has(sig)) continue;
+      this.lastSignatures.add(sig);
+      let s = this.spread.get(sig);
+      if (!s) {
+        s = {
+          points: 0,
+          physAddrSize: new Set(),
+          reduction: new Set(),
+          cBit: new Set(),
+          memEncrypt: new Set(),
+          kind: new Set(),
+        };
+        this.spread.set(sig, s);
+      }
+      s.points++;
+      s.physAddrSize.add(p.physAddrSize);
+      s.reduction.add(p.reduction);
+      s.cBit.add(p.cBit);
+      s.memEncrypt.add(p.memEncrypt);
+      s.kind.add(p.kind);
+    }
+  }
+}
+
+/** "0-47,49,52-255" for a set of integers; "all" when it covers 0..size-1. */
+export function rangesText(values: Set<number>, size: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === size) return "all";
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
+
+export function spreadText(s: SignatureSpread): string {
+  const mem = s.memEncrypt.size === 2 ? "any" : [...s.memEncrypt][0] ? "on" : "off";
+  const kinds = s.kind.size === GUEST_KINDS.length ? "any" : [...s.kind].join(",");
+  return `phys_addrsz ${rangesText(s.physAddrSize, 256)}; phys_red ${rangesText(s.reduction, 64)}; C-bit ${rangesText(s.cBit, 64)}; memEncrypt ${mem}; guest ${kinds}`;
+}
