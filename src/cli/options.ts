@@ -1,0 +1,44 @@
+// Turns flags into one resolved, frozen options object before any work starts.
+import type { ParsedArgs } from "./flags";
+import { UsageError } from "./io";
+
+export function flag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return v?.[v.length - 1];
+}
+
+export function flagList(args: ParsedArgs, name: string): string[] {
+  return args.flags.get(name) ?? [];
+}
+
+export function bool(args: ParsedArgs, name: string): boolean {
+  return args.flags.has(name);
+}
+
+export function positiveNumber(args: ParsedArgs, name: string, fallback: number): number {
+  const v = flag(args, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, not "${v}"`);
+  return n;
+}
+
+export function positiveInteger(args: ParsedArgs, name: string, fallback: number): number {
+  const n = positiveNumber(args, name, fallback);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, not "${flag(args, name)}"`);
+  return n;
+}
+
+export function shardOf(args: ParsedArgs): { index: number; count: number } {
+  const v = flag(args, "shard");
+  if (v === undefined) return { index: 0, count: 1 };
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) throw new UsageError(`--shard must be I/N with 0 <= I < N, not "${v}"`);
+  return { index, count };
+}
+
+export function noPositional(args: ParsedArgs, command: string): void {
+  if (args.positional.length > 0) throw new UsageError(`${command} takes no file arguments (got "${args.positional[0]}")`);
+}
