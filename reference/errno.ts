@@ -1,0 +1,4 @@
+// The errno values the reference model returns, as OpenBSD's sys/errno.h numbers them.
+
+/** EINVAL, "Invalid argument" (OpenBSD sys/errno.h: 22). */
+export const EINVAL = 22;

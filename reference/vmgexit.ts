@@ -1,0 +1,67 @@
+// The host's answer to a VMGEXIT: find the GHCB the guest named, then serve the request in it (CPUID, MMIO NAE).
+import { bits, fieldMask } from "./bits";
+import type { GpaKind } from "./memmap";
+
+/**
+ * The GHCB MSR (MSR_SEV_ES_GHCB, C001_0130h), GHCB spec 56421 (rev 2.02) §2.3.1: "GHCBData[63:12]" and
+ * "GHCBInfo[11:0]"; GHCBInfo 000h means the whole register is the GHCB's guest physical address (a page address),
+ * any other value is a request of the MSR protocol.
+ */
+export const GHCB_MSR = Object.freeze({
+  GHCBData: bits(63, 12),
+  GHCBInfo: bits(11, 0),
+});
+
+/** SW_EXITCODE values (GHCB spec 56421 §4.1, Table 7 "NAE events"; APM vol 2 Appendix C for the exit codes). */
+export const SW_EXITCODE = Object.freeze({
+  /** VMEXIT_CPUID. */
+  CPUID: 0x72n,
+  /** "MMIO Read", SW_EXITINFO1 = GPA, SW_EXITINFO2 = number of bytes. */
+  MMIO_READ: 0x80000001n,
+  /** "MMIO Write", SW_EXITINFO1 = GPA, SW_EXITINFO2 = number of bytes. */
+  MMIO_WRITE: 0x80000002n,
+});
+
+/**
+ * Rule `ghcbMsrNamesGhcb`. GHCB spec 56421 §2.3.1: with GHCBInfo = 0 the GHCB MSR holds the GHCB's guest-physical
+ * address; a zero address names no GHCB (Linux KVM sev_handle_vmgexit: "vmgexit: GHCB gpa is not set" →
+ * -EINVAL). Any other GHCBInfo is an MSR-protocol request, which this host does not serve.
+ */
+export function ghcbMsrNamesGhcb(msr: bigint): boolean {
+  return (msr & fieldMask(GHCB_MSR.GHCBInfo)) === 0n && (msr & fieldMask(GHCB_MSR.GHCBData)) !== 0n;
+}
+
+/**
+ * Rule `ghcbReachable`. The host reads the GHCB through its own mapping of guest memory: the page must be guest
+ * memory (not MMIO, which no memory backs: vmm.c "No memory is mappable in MMIO ranges") and mapped in the nested
+ * table. Linux KVM sev_handle_vmgexit answers a GHCB it cannot map ("Unable to map GHCB from guest",
+ * "vmgexit: error mapping GHCB [%#llx] from guest") with -EINVAL.
+ */
+export function ghcbReachable(msr: bigint, kind: GpaKind, mappedInNpt: boolean): boolean {
+  return ghcbMsrNamesGhcb(msr) && kind === "memory" && mappedInNpt;
+}
+
+/** The requests a GHCB may hold, as the reference model serves them. */
+export type GhcbRequestKind = "cpuid" | "mmio" | "unsupported";
+
+/**
+ * Rule `ghcbRequestKind`. GHCB spec 56421 §4.1 (NAE events): SW_EXITCODE names the event: 0x72 CPUID;
+ * 0x8000_0001 "MMIO Read" and 0x8000_0002 "MMIO Write" (§4.1.5). Anything else is not served here: the host
+ * answers with an error status in SW_EXITINFO1[31:0] (0 is success, non-zero an error; domain.md §2) and resumes
+ * the guest.
+ */
+export function ghcbRequestKind(swExitCode: bigint): GhcbRequestKind {
+  if (swExitCode === SW_EXITCODE.CPUID) return "cpuid";
+  if (swExitCode === SW_EXITCODE.MMIO_READ || swExitCode === SW_EXITCODE.MMIO_WRITE) return "mmio";
+  return "unsupported";
+}
+
+/**
+ * Rule `mmioNaeForMmio`. GHCB spec 56421 §4.1.5: the MMIO NAE event asks the hypervisor to perform the access at
+ * SW_EXITINFO1 (the GPA) of SW_EXITINFO2 bytes: that is MMIO emulation, so it goes to vmd only when the GPA is in an
+ * MMIO range; a GPA of guest memory or of no range is refused with an error in SW_EXITINFO1 (the guest's own memory
+ * is not the host's to emulate).
+ */
+export function mmioNaeForMmio(kind: GpaKind): boolean {
+  return kind === "mmio";
+}
