@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import {
+  GHCB_MSR,
+  SW_EXITCODE,
+  ghcbMsrNamesGhcb,
+  ghcbReachable,
+  ghcbRequestKind,
+  mmioNaeForMmio,
+} from "../../reference/vmgexit";
+
+describe("GHCB MSR table", () => {
+  it("splits GHCBData[63:12] from GHCBInfo[11:0]", () => {
+    expect(GHCB_MSR.GHCBData).toEqual({ hi: 63, lo: 12 });
+    expect(GHCB_MSR.GHCBInfo).toEqual({ hi: 11, lo: 0 });
+  });
+});
+
+describe("ghcbMsrNamesGhcb", () => {
+  it("takes a non-zero page address as the GHCB", () => {
+    expect(ghcbMsrNamesGhcb(0x1000n)).toBe(true);
+    expect(ghcbMsrNamesGhcb(0x7fff000n)).toBe(true);
+  });
+
+  it("refuses a zero GHCB address", () => {
+    expect(ghcbMsrNamesGhcb(0n)).toBe(false);
+  });
+
+  it("refuses an MSR-protocol value (GHCBInfo != 0)", () => {
+    expect(ghcbMsrNamesGhcb(0x1004n)).toBe(false);
+    expect(ghcbMsrNamesGhcb(0x1001n)).toBe(false);
+  });
+});
+
+describe("ghcbReachable", () => {
+  it("needs guest memory mapped in the nested table", () => {
+    expect(ghcbReachable(0x1000n, "memory", true)).toBe(true);
+    expect(ghcbReachable(0x1000n, "memory", false)).toBe(false);
+    expect(ghcbReachable(0xf0000000n, "mmio", true)).toBe(false);
+    expect(ghcbReachable(0xa0000n, "none", true)).toBe(false);
+    expect(ghcbReachable(0x1010n, "memory", true)).toBe(false);
+  });
+});
+
+describe("ghcbRequestKind", () => {
+  it("serves CPUID and the two MMIO NAE events, nothing else", () => {
+    expect(ghcbRequestKind(SW_EXITCODE.CPUID)).toBe("cpuid");
+    expect(ghcbRequestKind(0x80000001n)).toBe("mmio");
+    expect(ghcbRequestKind(0x80000002n)).toBe("mmio");
+    expect(ghcbRequestKind(0x7bn)).toBe("unsupported");
+    expect(ghcbRequestKind(0n)).toBe("unsupported");
+    expect(ghcbRequestKind(0x8000ffffn)).toBe("unsupported");
+  });
+});
+
+describe("mmioNaeForMmio", () => {
+  it("emulates only a GPA in an MMIO range", () => {
+    expect(mmioNaeForMmio("mmio")).toBe(true);
+    expect(mmioNaeForMmio("memory")).toBe(false);
+    expect(mmioNaeForMmio("none")).toBe(false);
+  });
+});
