@@ -6,9 +6,9 @@ import { memoryMapProblem } from "./memmap";
 import { reservedOnEveryCpu } from "./reserved";
 
 /**
- * Rule `sevEsIsSev`. APM vol 2 (24593 rev 3.41) §15.35: SEV-ES is an extension of SEV ("SEV-ES builds upon SEV"),
- * enabled in the VMCB together with SEV; vmd's grammar likewise sets both for "seves". A request for SEV-ES
- * without SEV is malformed and refused.
+ * Rule `sevEsIsSev`. APM vol 2 (24593 rev 3.41) §15.35: SEV-ES is an extension of SEV, enabled in the VMCB on top
+ * of the SEV enable bit; vmd's grammar (parse.y) likewise sets both for "seves": "vcp->vcp_sev = vcp->vcp_seves
+ * = 1;". A request for SEV-ES without SEV is malformed and refused.
  */
 export function sevEsIsSev(guest: GuestConfig): boolean {
   return !guest.sevEs || guest.sev;

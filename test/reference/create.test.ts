@@ -51,12 +51,15 @@ describe("cBitReported", () => {
   });
 });
 
-describe("sevEsMmioMask and sevEsNeedsReservedBits", () => {
+describe("sevEsMmioMask", () => {
   it("marks MMIO with the bits reserved on every CPU", () => {
     expect(sevEsMmioMask([view(EPYC_9124)])).toBe(maskOf(50, 46));
+    expect(sevEsMmioMask([view(EPYC_9124), view(NO_REDUCTION_52)])).toBe(0n);
   });
+});
 
-  it("needs at least one such bit", () => {
+describe("sevEsNeedsReservedBits", () => {
+  it("needs at least one bit reserved on every CPU", () => {
     expect(sevEsNeedsReservedBits(maskOf(50, 46))).toBe(true);
     expect(sevEsNeedsReservedBits(0n)).toBe(false);
   });

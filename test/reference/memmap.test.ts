@@ -50,9 +50,14 @@ describe("rangesAscendingDisjoint", () => {
   });
 });
 
-describe("guestBacked and hasGuestMemory", () => {
+describe("guestBacked", () => {
   it("counts RAM and reserved ranges as guest memory, MMIO not", () => {
     expect([guestBacked("ram"), guestBacked("reserved"), guestBacked("mmio")]).toEqual([true, true, false]);
+  });
+});
+
+describe("hasGuestMemory", () => {
+  it("refuses a map of MMIO only and accepts one with any RAM or reserved range", () => {
     expect(hasGuestMemory([MMIO])).toBe(false);
     expect(hasGuestMemory([{ gpa: 0n, size: 0x1000n, type: "reserved" }, MMIO])).toBe(true);
   });
