@@ -32,7 +32,10 @@ export const FN8000_0008_EAX = Object.freeze({
   GuestPhysAddrSize: bits(23, 16),
 });
 
-/** CPUID Fn8000_001F_EAX "Encrypted Memory Capabilities" (APM vol 2 (24593 rev 3.41) §15.34.1, §15.35.1; vol 3 (24594) Appendix E.4.17). */
+/**
+ * CPUID Fn8000_001F_EAX "Encrypted Memory Capabilities" (APM vol 2 (24593 rev 3.41) §15.34.1, §15.35.1; vol 3
+ * (24594) Appendix E.4.17).
+ */
 export const FN8000_001F_EAX = Object.freeze({
   /** 0 SME: "Secure Memory Encryption supported." */
   SME: bit(0),

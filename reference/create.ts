@@ -27,7 +27,7 @@ export function cBitReported(cpus: readonly HostCpuView[]): boolean {
 }
 
 /**
- * Rule `sevEsMmioMask`. GHCB spec 56421 §4.1.5 (as transcribed in domain.md §2 and the seed thread): for an SEV-ES
+ * Rule `sevEsMmioMask`. GHCB spec 56421 §4.1.5 (as AMD's edk2 and Linux commits restate it): for an SEV-ES
  * guest the hypervisor maps MMIO with reserved bits set so that the access raises #VC. APM vol 2 §15.35.4, Table
  * 15-33 (AE exit codes): "400h VMEXIT_NPF — only if PFCODE[3]=0", so #NPF with RSV=1 is a non-automatic exit,
  * raised in the guest as #VC. The bits that do so on every host CPU are `reservedOnEveryCpu`.
@@ -37,11 +37,11 @@ export function sevEsMmioMask(cpus: readonly HostCpuView[]): bigint {
 }
 
 /**
- * Rule `sevEsNeedsReservedBits`. Without a bit reserved on every host CPU, an MMIO entry cannot raise #NPF(RSV)
- * and the guest's MMIO would take automatic #NPF exits the host cannot emulate (it cannot read an SEV-ES guest's
- * instructions). Linux KVM (domain.md §3, sev_hardware_setup): "SEV-ES requires MMIO caching as KVM doesn't have
- * access to the guest instruction stream", and svm_adjust_mmio_mask disables MMIO caching when no bit from the
- * reduced MAXPHYADDR to 51 is left: SEV-ES is then refused.
+ * Rule `sevEsNeedsReservedBits`. Without a bit reserved on every host CPU, an MMIO entry cannot raise #NPF(RSV) and the
+ * guest's MMIO would take automatic #NPF exits the host cannot emulate (it cannot read an SEV-ES guest's instructions).
+ * Linux KVM (arch/x86/kvm/svm/sev.c, sev_hardware_setup): "SEV-ES requires MMIO caching as KVM doesn't have access to
+ * the guest instruction stream", and svm_adjust_mmio_mask disables MMIO caching when no bit from the reduced MAXPHYADDR
+ * to 51 is left: SEV-ES is then refused.
  */
 export function sevEsNeedsReservedBits(mmioMask: bigint): boolean {
   return mmioMask !== 0n;

@@ -27,7 +27,10 @@ export function rangeBelowMaxGpa(r: MemRange): boolean {
   return r.gpa >= 0n && r.gpa < VMM_MAX_VM_MEM_SIZE && r.size <= VMM_MAX_VM_MEM_SIZE - r.gpa;
 }
 
-/** Rule `rangesAscendingDisjoint`. vmm.c: "Make sure that guest physical memory ranges do not overlap and that they are ascending." */
+/**
+ * Rule `rangesAscendingDisjoint`. vmm.c: "Make sure that guest physical memory ranges do not overlap and that they
+ * are ascending."
+ */
 export function rangesAscendingDisjoint(previous: MemRange, next: MemRange): boolean {
   return previous.gpa + previous.size <= next.gpa;
 }

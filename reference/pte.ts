@@ -7,11 +7,11 @@ import { bit, bits, fieldMask } from "./bits";
  * the same entry format as the host's own long-mode tables (APM vol 2 §15.25.3, nested paging).
  */
 export const PTE = Object.freeze({
-  /** 0 P: "Present (P) Bit. ... When the P bit is cleared to 0, the table or physical page is not loaded". */
+  /** 0 P: present; when clear, the entry maps nothing and any access faults with P = 0. */
   P: bit(0),
-  /** 1 R/W: "Read/Write (R/W) Bit. ... 1 allows both read and write access". */
+  /** 1 R/W: read/write; when clear, the page is read-only. */
   RW: bit(1),
-  /** 2 U/S: "User/Supervisor (U/S) Bit. ... 1 allows access by both user and supervisor software". */
+  /** 2 U/S: user/supervisor; when clear, only supervisor accesses are allowed. */
   US: bit(2),
   /** 3 PWT: page-level writethrough. */
   PWT: bit(3),
@@ -67,13 +67,13 @@ export function memoryPte(hpa: bigint): bigint {
 }
 
 /**
- * Rule `reservedBitsPte`. A nested leaf that maps no memory: present, with the address bits `reserved` (reserved
- * on every host CPU) set, and no access rights (R/W = 0, U/S = 0). APM vol 2 §15.25.6, EXITINFO1: "Bit 3 (RSV)—set
- * to 1 if reserved bits were set in the corresponding nested page table entry"; APM vol 2 §15.34.1 (as transcribed
- * in domain.md §2): the reduced address bits "are treated the same as other page-table reserved bits: a page fault
- * is generated if they are non-zero during address translation". GHCB spec 56421 §4.1.5 (as the seed thread reads
- * it): the nested page table needs an entry for MMIO "that has a physical address with these reserved bits set".
- * U/S = 0 keeps the entry grant-less on a CPU that saw no reserved bit: a nested (user) access would take a
+ * Rule `reservedBitsPte`. A nested leaf that maps no memory: present, with the address bits `reserved` (reserved on
+ * every host CPU) set, and no access rights (R/W = 0, U/S = 0). APM vol 2 §15.25.6, EXITINFO1: "Bit 3 (RSV)—set to 1 if
+ * reserved bits were set in the corresponding nested page table entry"; APM vol 2 §15.34.1 (quoted from a secondary
+ * transcription): the reduced address bits "are treated the same as other page-table reserved bits: a page fault is
+ * generated if they are non-zero during address translation". GHCB spec 56421 §4.1.5 (as the tech@ review thread of the
+ * patch reads it): the nested page table needs an entry for MMIO "that has a physical address with these reserved bits
+ * set". U/S = 0 keeps the entry grant-less on a CPU that saw no reserved bit: a nested (user) access would take a
  * protection #NPF to the host, never reach memory.
  */
 export function reservedBitsPte(reserved: bigint): bigint {

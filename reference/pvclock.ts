@@ -11,9 +11,9 @@ export type PvclockAction =
   | "write";
 
 /**
- * Rule `pvclockAction`. The host writes the clock page through its direct map at the frame backing the GPA, so the
- * GPA must be guest memory: vmm.c "No memory is mappable in MMIO ranges", and a GPA outside every range has no
- * backing at all. The host finds the page through the nested table (vmm contract, domain.md §1a:
+ * Rule `pvclockAction`. The host writes the clock page through its direct map at the frame backing the GPA, so the GPA
+ * must be guest memory: vmm.c "No memory is mappable in MMIO ranges", and a GPA outside every range has no backing at
+ * all. The host finds the page through the nested table (vmm contract, OpenBSD vmm_machdep.c 1.59 vmm_update_pvclock:
  * "pmap_extract(vm->vm_pmap, gpa, &hpa) and write through PMAP_DIRECT_MAP(hpa)"): a page it does not map yet has
  * nothing to update.
  */

@@ -8,10 +8,10 @@ const ADDRESS_TOP = PTE.Address.hi;
 const ADDRESS_BOTTOM = PTE.Address.lo;
 
 /**
- * Rule `bitsAboveMaxPhysAddr`. APM vol 2 (24593 rev 3.41) §5.3.3 / figure "4-Kbyte PTE—Long Mode": the
- * Physical-Page Base Address field is bits 51:12, and its bits 51:M are reserved (must be zero), M being the
- * implemented physical address size (CPUID Fn8000_0008_EAX[7:0], APM vol 3 (24594) Appendix E.4.7). Empty when M is unknown (the CPU
- * does not report Fn8000_0008): then no bit is known to be reserved.
+ * Rule `bitsAboveMaxPhysAddr`. APM vol 2 (24593 rev 3.41) §5.3.3 / figure "4-Kbyte PTE—Long Mode": the Physical-Page
+ * Base Address field is bits 51:12, and its bits 51:M are reserved (must be zero), M being the implemented physical
+ * address size (CPUID Fn8000_0008_EAX[7:0], APM vol 3 (24594) Appendix E.4.7). Empty when M is unknown (the CPU does
+ * not report Fn8000_0008): then no bit is known to be reserved.
  */
 export function bitsAboveMaxPhysAddr(physAddrSize: number | null): bigint {
   if (physAddrSize === null) return 0n;
@@ -20,8 +20,8 @@ export function bitsAboveMaxPhysAddr(physAddrSize: number | null): bigint {
 
 /**
  * Rule `reductionWindow`. CPUID Fn8000_001F_EBX[11:6] PhysAddrReduction: "Reduction of physical address space in
- * bits when memory encryption is enabled (0 indicates no reduction)"; APM vol 2 §15.34.1 (as transcribed in
- * domain.md §2): "e.g. from 48 to 43 bits; in that example bits 47:43 are reserved". The window is bits
+ * bits when memory encryption is enabled (0 indicates no reduction)"; APM vol 2 §15.34.1 gives the example of a
+ * physical address size reduced from 48 to 43 bits, bits 47:43 then being reserved. The window is bits
  * M-1 .. M-PhysAddrReduction, only while memory encryption is enabled (Linux amd-memory-encryption.rst: "this only
  * affects system physical addresses, not guest physical addresses" — nested PTEs hold system physical addresses).
  */
@@ -32,9 +32,9 @@ export function reductionWindow(physAddrSize: number | null, reduction: number, 
 }
 
 /**
- * Rule `cBitNeverReserved`. APM vol 2 (24593 rev 3.41) §15.34.8, Tables 15-30/15-31 (as transcribed in domain.md
- * §2): in the nested page table the C-bit selects the key ("guest C=0 & nPT C=1 → encrypted with host key"), it is
- * an encryption attribute, not a reserved bit; a set C-bit alone never faults. So the C-bit of a CPU with memory
+ * Rule `cBitNeverReserved`. APM vol 2 (24593 rev 3.41) §15.34.8, Tables 15-30/15-31: in the nested page table the
+ * C-bit selects the key (guest C=0 with nested C=1: encrypted with the host key; guest C=1: the guest's key), so
+ * it is an encryption attribute, not a reserved bit; a set C-bit alone never faults. So the C-bit of a CPU with memory
  * encryption enabled is taken out of that CPU's reserved set.
  */
 export function cBitNeverReserved(reserved: bigint, cBit: number, encryptionEnabled: boolean): bigint {

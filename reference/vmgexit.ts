@@ -45,10 +45,9 @@ export function ghcbReachable(msr: bigint, kind: GpaKind, mappedInNpt: boolean):
 export type GhcbRequestKind = "cpuid" | "mmio" | "unsupported";
 
 /**
- * Rule `ghcbRequestKind`. GHCB spec 56421 §4.1 (NAE events): SW_EXITCODE names the event: 0x72 CPUID;
- * 0x8000_0001 "MMIO Read" and 0x8000_0002 "MMIO Write" (§4.1.5). Anything else is not served here: the host
- * answers with an error status in SW_EXITINFO1[31:0] (0 is success, non-zero an error; domain.md §2) and resumes
- * the guest.
+ * Rule `ghcbRequestKind`. GHCB spec 56421 §4.1 (NAE events): SW_EXITCODE names the event: 0x72 CPUID; 0x8000_0001 "MMIO
+ * Read" and 0x8000_0002 "MMIO Write" (§4.1.5). Anything else is not served here: the host answers with an error status
+ * in SW_EXITINFO1[31:0] (0 is success, non-zero an error; as Linux commit 06f2ac3d4219 uses it) and resumes the guest.
  */
 export function ghcbRequestKind(swExitCode: bigint): GhcbRequestKind {
   if (swExitCode === SW_EXITCODE.CPUID) return "cpuid";
