@@ -16,15 +16,15 @@ export type NpfAction =
 /**
  * Rule `npfAction`. The #NPF exit carries the faulting GPA in EXITINFO2 (APM vol 2 (24593 rev 3.41) §15.25.6). By what
  * the GPA is:
- * - guest memory (RAM, reserved): the page is guest-backed and not yet mapped, map it (vmm contract, OpenBSD
- *   vmm_machdep.c 1.59 svm_handle_np_fault: "REGULAR: vee_fault_type = VEE_FAULT_HANDLED" and the page is entered in
- *   the nested pmap).
+ * - guest memory (RAM, reserved): map the page and resume (vmm contract, OpenBSD vmm_machdep.c 1.59
+ *   svm_handle_np_fault: the regular case sets VEE_FAULT_HANDLED and enters the page in the nested pmap).
  * - MMIO, SEV-ES guest: GHCB spec 56421 §4.1.5: the hypervisor cannot read an SEV-ES guest's instruction, the guest
  *   must assist; a nested entry with reserved bits makes the access a non-automatic exit (APM vol 2 §15.35.4, Table
  *   15-33: "400h VMEXIT_NPF — only if PFCODE[3]=0"), i.e. #VC(0x400) in the guest, now and on every retry.
- * - MMIO, any other guest: exit to vmd for emulation (vmm contract: "MMIO: vee_fault_type = VEE_FAULT_MMIO_ASSIST ...
- *   ret = EAGAIN", "EAGAIN: help from vmd is needed").
- * - nothing: vmm contract: "default (UNKNOWN): ... return EINVAL" ("EINVAL: an error occurred").
+ * - MMIO, any other guest: exit to vmd for emulation (svm_handle_np_fault: "vee->vee_fault_type =
+ *   VEE_FAULT_MMIO_ASSIST;" ... "ret = EAGAIN;"; vcpu_run_svm: "EAGAIN: help from vmd is needed").
+ * - nothing: svm_handle_np_fault: "unknown memory type %d for GPA 0x%llx", EINVAL (vcpu_run_svm: "EINVAL: an error
+ *   occurred").
  */
 export function npfAction(kind: GpaKind, sevEsGuest: boolean): NpfAction {
   switch (kind) {
@@ -40,8 +40,8 @@ export function npfAction(kind: GpaKind, sevEsGuest: boolean): NpfAction {
 /**
  * Rule `insnBytesValid`. APM vol 2 (24593 rev 3.41) §15.38 (decode assists): on #NPF the processor saves the number of
  * instruction bytes it fetched (0..15) and the bytes; with none fetched there is nothing to hand on. vmm contract
- * (OpenBSD vmm_machdep.c 1.59 svm_handle_np_fault): "if ci->ci_vmm_cap.vcc_svm.svm_decode_assist: vee_insn_len =
- * vmcb->v_n_bytes_fetched ... vee_insn_info |= VEE_BYTES_VALID".
+ * (OpenBSD vmm_machdep.c 1.59 svm_handle_np_fault): "if (ci->ci_vmm_cap.vcc_svm.svm_decode_assist) {",
+ * "vee->vee_insn_len = vmcb->v_n_bytes_fetched;", "vee->vee_insn_info |= VEE_BYTES_VALID;".
  */
 export function insnBytesValid(decodeAssist: boolean, insnLength: number): boolean {
   return decodeAssist && insnLength > 0;

@@ -13,9 +13,9 @@ export type PvclockAction =
 /**
  * Rule `pvclockAction`. The host writes the clock page through its direct map at the frame backing the GPA, so the GPA
  * must be guest memory: vmm.c "No memory is mappable in MMIO ranges", and a GPA outside every range has no backing at
- * all. The host finds the page through the nested table (vmm contract, OpenBSD vmm_machdep.c 1.59 vmm_update_pvclock:
- * "pmap_extract(vm->vm_pmap, gpa, &hpa) and write through PMAP_DIRECT_MAP(hpa)"): a page it does not map yet has
- * nothing to update.
+ * all. The host finds the page through the nested table (vmm contract, OpenBSD vmm_machdep.c 1.59
+ * vmm_update_pvclock looks the GPA up with pmap_extract on the VM's nested pmap and writes through
+ * PMAP_DIRECT_MAP): a page it does not map yet has nothing to update.
  */
 export function pvclockAction(kind: GpaKind, mappedInNpt: boolean): PvclockAction {
   if (kind !== "memory") return "refuse";
