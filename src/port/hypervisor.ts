@@ -1,0 +1,219 @@
+// port-only: the Hypervisor interface (src/cpu/hypervisor.ts) over the ported C of one tree: boot-time identifycpu,
+// vmd's VM creation path, and vcpu_run_svm driven one #VMEXIT at a time.
+/*
+ * What each machine call means on the host side:
+ *  - createVm(): identifycpu() for every host CPU in order (boot CPU first), after cpu_set_vendor(); the scenario's
+ *    decodeAssist becomes each CPU's svm_decode_assist (cpu_check_vmm_cap is not ported). Then vmd's
+ *    VMM_IOC_CREATE: vm_create() with the scenario's ranges (vmr_va = machine.vmdVa(i)), one vcpu, vcp_sev and
+ *    vcp_seves from the guest config. Then two checks of vmd(8), not of the kernel:
+ *      loadfile_elf: `if (vcp->vcp_sev) { if (vcp->vcp_poscbit == 0) { log_warnx("SEV enabled but no C-bit
+ *      reported"); return 1; } }` and sev_init's PSP LAUNCH_START (machine.pspLaunchStart) for SEV guests.
+ *    vmd fails the VM start there; the port reports EINVAL for both (vmd's own return values are not errnos).
+ *  - handleExit(): the guest left with the given #VMEXIT: if the vcpu is not inside vcpu_run_svm (first run, or
+ *    vmd handled the previous exit), VMM_IOC_RUN enters it first. The exit is put into the VMCB as the hardware
+ *    does (EXITCODE, EXITINFO1/2 and the fetched-bytes count for #NPF; the GHCB MSR for VMGEXIT) and
+ *    vcpu_run_svm's exit half runs. Its result maps to a Disposition: 0 resume; EAGAIN after an #NPF with
+ *    VEE_FAULT_MMIO_ASSIST a vmd exit for MMIO emulation; anything else an error vmd gets from VMM_IOC_RUN.
+ *  - pvclock(): the guest's WRMSR KVM_MSR_SYSTEM_TIME = gpa | PVCLOCK_SYSTEM_TIME_ENABLE, delivered as an
+ *    SVM_VMEXIT_MSR exit (svm_handle_msr -> vmm_init_pvclock -> vmm_update_pvclock), then the loop's next
+ *    vmm_update_pvclock before the guest is entered again.
+ */
+import type { Machine } from "../cpu/machine";
+import type { Disposition, Hypervisor, HypervisorFactory, VmExit } from "../cpu/hypervisor";
+import type { MemType, Scenario } from "../scenario/types";
+import { CContext } from "./c";
+import { CPUID, cpu_set_vendor, new_cpu_info } from "./identcpu";
+import { newGlobals, type Kernel, type Tree } from "./kernel";
+import { pmap_bootstrap_env, pmap_create } from "./pmap";
+import { VM_MEM_MMIO, VM_MEM_RAM, VM_MEM_RESERVED, vm_create, type vm, type vm_create_params } from "./vmm";
+import {
+  EAGAIN,
+  EINVAL,
+  KVM_MSR_SYSTEM_TIME,
+  PVCLOCK_SYSTEM_TIME_ENABLE,
+  SVM_VMEXIT_MSR,
+  SVM_VMEXIT_NPF,
+  VEE_BYTES_VALID,
+  VEE_FAULT_MMIO_ASSIST,
+  new_vcpu,
+  vcpu_init,
+  vcpu_run_svm_enter,
+  vcpu_run_svm_exit,
+  type vcpu,
+} from "./vmm_machdep";
+
+const VMR_TYPE: Record<MemType, number> = { ram: VM_MEM_RAM, reserved: VM_MEM_RESERVED, mmio: VM_MEM_MMIO };
+
+export class PortHypervisor implements Hypervisor {
+  readonly name: string;
+  /** The kernel state of this run (exposed for tests). */
+  readonly k: Kernel;
+  private vm: vm | null = null;
+  private vcpu: vcpu | null = null;
+  /** Whether the vcpu is inside vcpu_run_svm's loop (false before the first run and after a return to vmd). */
+  private inKernel = false;
+  private readonly noNpt = new Map<bigint, bigint>();
+
+  constructor(
+    tree: Tree,
+    machine: Machine,
+    private readonly scenario: Scenario,
+  ) {
+    this.name = tree.name;
+    const cx = new CContext((site, detail) => machine.emit({ kind: "ub", site, detail }));
+    this.k = {
+      machine,
+      cx,
+      g: newGlobals(),
+      cpus: [],
+      curcpu: 0,
+      pmap: pmap_bootstrap_env(cx, (pa) => machine.classify(pa) !== "none"),
+      curproc_pmap: pmap_create(),
+      tree,
+    };
+  }
+
+  /** The nested pmap's level-1 PTEs (vm->vm_pmap), empty before the VM exists. */
+  get npt(): Map<bigint, bigint> {
+    return this.vm?.vm_pmap.pm_ptes ?? this.noNpt;
+  }
+
+  /** The VM and its vcpu once created (exposed for tests). */
+  get state(): { vm: vm | null; vcpu: vcpu | null } {
+    return { vm: this.vm, vcpu: this.vcpu };
+  }
+
+  createVm(): number {
+    const k = this.k;
+    const machine = k.machine;
+
+    /* boot: cpu_attach -> identifycpu for every CPU, the boot CPU first */
+    for (let i = 0; i < machine.host.cpus.length; i++) {
+      const ci = new_cpu_info(i);
+      k.cpus.push(ci);
+      k.curcpu = i;
+      cpu_set_vendor(ci, CPUID(k, ci, 0).eax, machine.vendor(i));
+      k.tree.identifycpu(k, ci);
+      ci.ci_vmm_cap.vcc_svm.svm_decode_assist = machine.host.decodeAssist ? 1 : 0;
+    }
+    k.curcpu = 0;
+
+    /* vmd(8): VMM_IOC_CREATE */
+    const vcp: vm_create_params = {
+      vcp_nmemranges: this.scenario.memory.length,
+      vcp_memranges: this.scenario.memory.map((m, i) => ({
+        vmr_gpa: m.gpa,
+        vmr_va: machine.vmdVa(i),
+        vmr_size: m.size,
+        vmr_type: VMR_TYPE[m.type],
+      })),
+      vcp_ncpus: 1,
+      vcp_sev: this.scenario.guest.sev ? 1 : 0,
+      vcp_seves: this.scenario.guest.sevEs ? 1 : 0,
+      vcp_poscbit: 0,
+      vcp_asid: [],
+    };
+    const out: { vm: vm | null } = { vm: null };
+    const ret = vm_create(k, vcp, { vcpu_init, new_vcpu }, out);
+    if (ret !== 0) return ret;
+    this.vm = out.vm;
+    this.vcpu = out.vm!.vm_vcpu_list[0]!;
+
+    /* vmd(8) loadfile_elf: a SEV guest needs the C-bit position */
+    if (vcp.vcp_sev) {
+      if (vcp.vcp_poscbit === 0) {
+        // log_warnx("SEV enabled but no C-bit reported"); return 1;
+        return EINVAL;
+      }
+    }
+
+    /* vmd(8) sev_init: psp_launch_start(&handle, vcp->vcp_seves) */
+    if (vcp.vcp_sev && !machine.pspLaunchStart(vcp.vcp_seves !== 0)) return EINVAL;
+
+    return 0;
+  }
+
+  vcpuSevEs(): boolean {
+    return this.vcpu !== null && this.vcpu.vc_seves !== 0;
+  }
+
+  handleExit(exit: VmExit, cpu: number): Disposition {
+    const vcpu = this.requireVcpu();
+    this.k.curcpu = cpu;
+    const entered = this.enter(vcpu);
+    if (entered !== null) return entered;
+
+    /* the hardware's #VMEXIT state in the VMCB */
+    const vmcb = vcpu.vc_control;
+    vmcb.v_exitcode = BigInt(exit.code);
+    if (exit.code === SVM_VMEXIT_NPF) {
+      vmcb.v_exitinfo1 = exit.exitinfo1;
+      vmcb.v_exitinfo2 = exit.exitinfo2;
+      vmcb.v_n_bytes_fetched = exit.insnLength;
+      vmcb.v_guest_ins_bytes.fill(0);
+    } else {
+      vmcb.v_ghcb_gpa = exit.ghcbMsr;
+    }
+    return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+  }
+
+  pvclock(gpa: bigint, cpu: number): Disposition {
+    const vcpu = this.requireVcpu();
+    this.k.curcpu = cpu;
+    const entered = this.enter(vcpu);
+    if (entered !== null) return entered;
+
+    /* WRMSR KVM_MSR_SYSTEM_TIME: EDX:EAX = gpa | PVCLOCK_SYSTEM_TIME_ENABLE */
+    const val = gpa | PVCLOCK_SYSTEM_TIME_ENABLE;
+    const vmcb = vcpu.vc_control;
+    vmcb.v_exitcode = BigInt(SVM_VMEXIT_MSR);
+    vmcb.v_exitinfo1 = 1n; /* WRMSR */
+    vcpu.vc_gueststate.vg_rcx = KVM_MSR_SYSTEM_TIME;
+    vmcb.v_rax = val & 0xffffffffn;
+    vcpu.vc_gueststate.vg_rdx = val >> 32n;
+    return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+  }
+
+  private requireVcpu(): vcpu {
+    if (this.vcpu === null) throw new Error("the VM was not created");
+    return this.vcpu;
+  }
+
+  /** VMM_IOC_RUN when the vcpu is not in the kernel's run loop; a disposition when entering fails. */
+  private enter(vcpu: vcpu): Disposition | null {
+    if (this.inKernel) return null;
+    const ret = vcpu_run_svm_enter(this.k, vcpu);
+    if (ret !== 0) return this.disposition(vcpu, ret);
+    this.inKernel = true;
+    return null;
+  }
+
+  private afterExit(vcpu: vcpu, ret: number): Disposition {
+    if (ret !== 0) this.inKernel = false;
+    return this.disposition(vcpu, ret);
+  }
+
+  /** vcpu_run_svm's return contract: 0 no help needed; EAGAIN help from vmd needed; else an error. */
+  private disposition(vcpu: vcpu, ret: number): Disposition {
+    if (ret === 0) return { kind: "resume" };
+    const vee = vcpu.vc_exit.vee;
+    if (
+      ret === EAGAIN &&
+      vcpu.vc_gueststate.vg_exit_reason === SVM_VMEXIT_NPF &&
+      vee.vee_fault_type === VEE_FAULT_MMIO_ASSIST
+    ) {
+      return {
+        kind: "vmd",
+        reason: "mmio-assist",
+        gpa: vcpu.vc_control.v_exitinfo2,
+        insnBytes: (vee.vee_insn_info & VEE_BYTES_VALID) !== 0,
+      };
+    }
+    return { kind: "error", errno: ret };
+  }
+}
+
+/** The HypervisorFactory of the port for one tree. */
+export function portFactory(tree: Tree): HypervisorFactory {
+  return (machine, scenario) => new PortHypervisor(tree, machine, scenario);
+}
