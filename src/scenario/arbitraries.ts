@@ -125,9 +125,9 @@ export function scenarioArbitrary(options?: Partial<GeneratorOptions>): fc.Arbit
   return arbitraryOf(scenarioGen(resolveGeneratorOptions(options)));
 }
 
-/** One host CPU's structured fields. */
-export function cpuFieldsArbitrary(options?: Partial<GeneratorOptions>): fc.Arbitrary<CpuFields> {
-  return arbitraryOf(cpuFieldsGen(resolveGeneratorOptions(options))) as fc.Arbitrary<CpuFields>;
+/** One host CPU's structured fields (an exact profile comes as the shared, frozen PROFILES entry). */
+export function cpuFieldsArbitrary(options?: Partial<GeneratorOptions>): fc.Arbitrary<Readonly<CpuFields>> {
+  return arbitraryOf(cpuFieldsGen(resolveGeneratorOptions(options)));
 }
 
 /** One host CPU. */

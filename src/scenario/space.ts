@@ -1,7 +1,8 @@
 // The scenario space: every choice a generated scenario makes and its weight, written once (see gen.ts) and
 // interpreted by the seeded sampler, the fast-check arbitraries and the raw-byte decoder alike.
-// Option 0 of every choice is the simplest value, so shrinking goes to one CPU of a real profile, a one-range map
-// and one step.
+// Option 0 of every choice is where shrinking goes: one CPU of a real profile (the patch author's EPYC 9124 first),
+// an SEV-ES guest with memory encryption on, the fewest ranges (RAM and one MMIO range when MMIO matters) and one
+// step; the byte decoder reads the same values from an empty input.
 import { hostRamNeeded } from "../cpu/machine";
 import { MAX_CPUS, MAX_STEPS } from "./codec";
 import { array, constant, int, map, oneof, pick, record, tuple, type Gen } from "./gen";
