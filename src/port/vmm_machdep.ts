@@ -12,8 +12,8 @@
  *    port-only) and the pvclock pages (direct_map_store). A function that touches such a page records one read
  *    and/or one write per page, at the first load or store, not one per field; a PA with no memory throws HostCrash.
  *  - The guest's GHCB valid bitmap is not held by the machine: ghcb_load sets the bits the guest's #VC handler sets
- *    for the request in the page (SW_EXITCODE, SW_EXITINFO1/2; RAX and RCX for CPUID; SW_SCRATCH for MMIO), and
- *    none for a page without a request.
+ *    for the request in the page (SW_EXITCODE, SW_EXITINFO1/2; RAX and RCX for CPUID; RCX, and RAX and RDX for a
+ *    WRMSR, for MSR; RAX for an OUT; SW_SCRATCH for MMIO), and none for a page without a request.
  *  - vcpu_run_svm is split at the guest entry (vcpu_run_svm_enter / vcpu_run_svm_exit): the machine runs the guest
  *    between them. The loop's other checks (interrupts, signals, yield, event injection) are not ported; they never
  *    fire without interrupts, signals or a scheduler.
@@ -548,6 +548,12 @@ export function ghcb_load(k: Kernel, va: bigint): ghcb_sa {
   if (req.swExitCode === BigInt(SVM_VMEXIT_CPUID)) {
     ghcb_valbm_set(ghcb.valid_bitmap, GHCB_RAX);
     ghcb_valbm_set(ghcb.valid_bitmap, GHCB_RCX);
+  } else if (req.swExitCode === BigInt(SVM_VMEXIT_MSR)) {
+    if (req.swExitInfo1 === 1n) ghcb_valbm_set(ghcb.valid_bitmap, GHCB_RAX); /* WRMSR */
+    ghcb_valbm_set(ghcb.valid_bitmap, GHCB_RCX);
+    if (req.swExitInfo1 === 1n) ghcb_valbm_set(ghcb.valid_bitmap, GHCB_RDX);
+  } else if (req.swExitCode === BigInt(SVM_VMEXIT_IOIO)) {
+    if ((req.swExitInfo1 & 1n) === 0n) ghcb_valbm_set(ghcb.valid_bitmap, GHCB_RAX); /* OUT */
   } else if (req.swExitCode === BigInt(SEV_VMGEXIT_MMIO_READ) || req.swExitCode === BigInt(SEV_VMGEXIT_MMIO_WRITE)) {
     ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_SCRATCH);
   }
