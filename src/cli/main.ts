@@ -1,6 +1,8 @@
 // The command-line entry: the only place that reads argv, catches errors and sets the exit code.
 import { flagHelp, parseArgs, type ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, processIo, UsageError, type Io } from "./io";
+import { replayCommand } from "./replay-command";
+import { runCommand } from "./run-command";
 import { validateCommand } from "./validate-command";
 
 interface Command {
@@ -16,6 +18,18 @@ const COMMANDS: Command[] = [
     usage: "validate FILE…",
     help: "check scenario and finding files; one line per error; exit 2 on bad input",
     run: (args, io) => validateCommand(args.positional, io),
+  },
+  {
+    name: "run",
+    usage: "run [--impl NAME] FILE",
+    help: "run one implementation alone; print each step's events and the final nested PTEs",
+    run: runCommand,
+  },
+  {
+    name: "replay",
+    usage: "replay [--impl NAME] [--against NAME] [--json] FILE…",
+    help: "run A and B, print both sides and the findings; exit 1 on divergence",
+    run: replayCommand,
   },
 ];
 

@@ -40,5 +40,6 @@ export function shardOf(args: ParsedArgs): { index: number; count: number } {
 }
 
 export function noPositional(args: ParsedArgs, command: string): void {
-  if (args.positional.length > 0) throw new UsageError(`${command} takes no file arguments (got "${args.positional[0]}")`);
+  if (args.positional.length > 0)
+    throw new UsageError(`${command} takes no file arguments (got "${args.positional[0]}")`);
 }
