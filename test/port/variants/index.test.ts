@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { Machine } from "../../../src/cpu/machine";
+import { getVariant, variantNames } from "../../../src/port/variants";
+import { scenario } from "../fixtures";
+
+describe("the variant registry", () => {
+  it("lists pre-patch and posted", () => {
+    expect(variantNames()).toEqual(["pre-patch", "posted"]);
+  });
+
+  it("returns each variant by name, with a factory whose hypervisor carries that name", () => {
+    const sc = scenario({});
+    for (const name of variantNames()) {
+      const v = getVariant(name);
+      expect(v.name).toBe(name);
+      expect(v.description.length).toBeGreaterThan(0);
+      expect(v.factory(new Machine(sc), sc).name).toBe(name);
+    }
+  });
+
+  it("rejects an unknown name and lists the known ones", () => {
+    expect(() => getVariant("proposed")).toThrow(/unknown port variant "proposed" \(known: pre-patch, posted\)/);
+  });
+});
