@@ -28,7 +28,7 @@ export class ReferenceHypervisor implements Hypervisor {
   readonly name = "reference";
   readonly npt = new Map<bigint, bigint>();
   /** Why VM creation was refused (null when it succeeded or has not run). */
-  refusal: string | null = null;
+  private refusal_: string | null = null;
   private created = false;
   private sevEs = false;
   /** The nested-PTE bits reserved on every host CPU, written into MMIO entries of an SEV-ES guest. */
@@ -47,13 +47,17 @@ export class ReferenceHypervisor implements Hypervisor {
       pspLaunchStart: (seves) => this.machine.pspLaunchStart(seves),
     });
     if (!decision.ok) {
-      this.refusal = decision.reason;
+      this.refusal_ = decision.reason;
       return decision.errno;
     }
     this.created = true;
     this.sevEs = decision.sevEs;
     this.mmioMask = decision.mmioMask;
     return 0;
+  }
+
+  refusal(): string | null {
+    return this.refusal_;
   }
 
   vcpuSevEs(): boolean {

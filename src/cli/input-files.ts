@@ -2,25 +2,14 @@
 import { parseScenario } from "../scenario/codec";
 import { InputError } from "../scenario/json-reader";
 import type { Scenario } from "../scenario/types";
+import { decodeFindingFile, FINDING_FORMAT, type FindingFile } from "../store/finding-file";
 
-export type InputKind = "scenario" | "finding";
-
-export type InputFile = { ok: true; kind: InputKind; scenario: Scenario; raw: unknown } | { ok: false; error: string };
+export type InputFile =
+  | { ok: true; kind: "scenario"; scenario: Scenario }
+  | { ok: true; kind: "finding"; scenario: Scenario; finding: FindingFile }
+  | { ok: false; error: string };
 
 type Reader = (file: string, encoding: "utf8") => string;
-
-/** Extra decoders for file formats other than a plain scenario, keyed by their format tag. */
-const decoders = new Map<
-  string,
-  (text: string, file: string) => { kind: InputKind; scenario: Scenario; raw: unknown }
->();
-
-export function registerInputFormat(
-  format: string,
-  decode: (text: string, file: string) => { kind: InputKind; scenario: Scenario; raw: unknown },
-): void {
-  decoders.set(format, decode);
-}
 
 function formatTag(text: string): string | undefined {
   try {
@@ -42,9 +31,11 @@ export function readInputFile(file: string, read: Reader): InputFile {
     };
   }
   try {
-    const decode = decoders.get(formatTag(text) ?? "");
-    if (decode) return { ok: true, ...decode(text, file) };
-    return { ok: true, kind: "scenario", scenario: parseScenario(text, file), raw: JSON.parse(text) };
+    if (formatTag(text) === FINDING_FORMAT) {
+      const finding = decodeFindingFile(text);
+      return { ok: true, kind: "finding", scenario: finding.scenario, finding };
+    }
+    return { ok: true, kind: "scenario", scenario: parseScenario(text, file) };
   } catch (e) {
     if (e instanceof InputError) {
       e.file = file;

@@ -1,6 +1,7 @@
 // The command-line entry: the only place that reads argv, catches errors and sets the exit code.
 import { flagHelp, parseArgs, type ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, processIo, UsageError, type Io } from "./io";
+import { fuzzCommand } from "./fuzz-command";
 import { replayCommand } from "./replay-command";
 import { runCommand } from "./run-command";
 import { validateCommand } from "./validate-command";
@@ -30,6 +31,12 @@ const COMMANDS: Command[] = [
     usage: "replay [--impl NAME] [--against NAME] [--json] FILE…",
     help: "run A and B, print both sides and the findings; exit 1 on divergence",
     run: replayCommand,
+  },
+  {
+    name: "fuzz",
+    usage: "fuzz [--engine random|property|sweep|coverage]",
+    help: "a campaign: --seed, --time, --runs, --jobs, --shard i/n; new findings go to crashes/",
+    run: fuzzCommand,
   },
 ];
 

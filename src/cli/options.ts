@@ -24,6 +24,7 @@ export function positiveNumber(args: ParsedArgs, name: string, fallback: number)
 }
 
 export function positiveInteger(args: ParsedArgs, name: string, fallback: number): number {
+  if (flag(args, name) === undefined) return fallback;
   const n = positiveNumber(args, name, fallback);
   if (!Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, not "${flag(args, name)}"`);
   return n;

@@ -39,7 +39,7 @@ export function replayCommand(args: ParsedArgs, io: Io): number {
       status = EXIT_BAD_INPUT;
       continue;
     }
-    const recorded = input.kind === "finding" ? (input.raw as { impl: string; against: string }) : null;
+    const recorded = input.kind === "finding" ? input.finding : null;
     const implA = implementation(flag(args, "impl") ?? recorded?.impl ?? DEFAULT_IMPL);
     const implB = implementation(flag(args, "against") ?? recorded?.against ?? REFERENCE);
     const { a, b, findings } = runPair(input.scenario, implA, implB);

@@ -46,6 +46,8 @@ export interface Outcome {
   impl: string;
   /** VM creation's result: 0 or an errno. */
   create: number;
+  /** Why VM creation was refused, when the implementation says. */
+  createReason?: string;
   /** Events of VM creation itself (undefined behaviour during identifycpu, for instance). */
   createEvents: Event[];
   /** One entry per scenario step that ran; steps after the VM or host stopped are absent. */

@@ -29,6 +29,8 @@ export interface CpuHardware {
   cBit: number;
   /** PhysAddrReduction (EBX[11:6]) in effect: 0 unless encryption is active. */
   reduction: number;
+  /** The C-bit as an encryption attribute of a nested PTE (0 when there is none). */
+  cBitMask: bigint;
   /** Mask of the leaf nested-PTE bits that are reserved (MBZ) on this CPU. */
   reservedMask: bigint;
   /** Mask of the physical-address bits a present leaf PTE contributes to the host address. */
@@ -65,8 +67,11 @@ export function hardwareOf(cpu: HostCpu, memEncryptionModEn: boolean): CpuHardwa
   const lowestReserved = Math.max(12, physAddrSize - reduction);
   let reservedMask = bitRange(lowestReserved, PTE_ADDR_TOP);
   // APM vol 2 §15.34.8 (Tables 15-30/15-31): in a nested PTE the C-bit is an encryption attribute, not reserved.
-  const cBitMask = cBit >= 0 ? 1n << BigInt(cBit) : 0n;
+  // The C-bit lies above the implemented physical address bits on every real part (§15.34.1: "bit 47" with 43
+  // address bits); a CPUID C-bit position inside them would alias host RAM, so such a bit stays an address bit.
+  const cBitIsAttribute = cBit >= lowestReserved && cBit <= PTE_ADDR_TOP;
+  const cBitMask = cBitIsAttribute ? 1n << BigInt(cBit) : 0n;
   reservedMask &= ~cBitMask;
   const frameMask = bitRange(12, lowestReserved - 1) & ~cBitMask;
-  return { physAddrSize, sme, sev, sevEs, encryptionActive, cBit, reduction, reservedMask, frameMask };
+  return { physAddrSize, sme, sev, sevEs, encryptionActive, cBit, reduction, cBitMask, reservedMask, frameMask };
 }

@@ -23,6 +23,8 @@ export interface Hypervisor {
   readonly name: string;
   /** Boot-time CPU identification and VMM_IOC_CREATE (with vmd's own checks before it): 0 or an errno. */
   createVm(): number;
+  /** Why createVm refused, in a few stable words (optional; used to tell root causes apart). */
+  refusal?(): string | null;
   /** Whether the hypervisor set SEV-ES enable in the vcpu's VMCB (meaningful after createVm). */
   vcpuSevEs(): boolean;
   /** An automatic #VMEXIT reached the host kernel on host CPU `cpu`. */

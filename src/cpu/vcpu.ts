@@ -36,6 +36,7 @@ export function runScenario(scenario: Scenario, factory: HypervisorFactory): Out
     machine.emit({ kind: "host-crash", reason: e.reason });
     return { impl: hv.name, create: -1, createEvents, steps, ptes: finalPtes(scenario, hv) };
   }
+  const createReason = create === 0 ? undefined : (hv.refusal?.() ?? undefined);
   if (create === 0) {
     for (const step of scenario.steps) {
       const events: Event[] = [];
@@ -44,7 +45,9 @@ export function runScenario(scenario: Scenario, factory: HypervisorFactory): Out
       if (runStep(machine, hv, step) !== "continue") break;
     }
   }
-  return { impl: hv.name, create, createEvents, steps, ptes: finalPtes(scenario, hv) };
+  const outcome: Outcome = { impl: hv.name, create, createEvents, steps, ptes: finalPtes(scenario, hv) };
+  if (createReason !== undefined) outcome.createReason = createReason;
+  return outcome;
 }
 
 function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {

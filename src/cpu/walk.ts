@@ -48,8 +48,7 @@ export function nestedWalk(
   const denied =
     (pte & PTE_US) === 0n || (kind === "write" && (pte & PTE_RW) === 0n) || (kind === "fetch" && (pte & PTE_NX) !== 0n);
   if (denied) return { kind: "npf", errorCode: base | NPF_P };
-  const cBitSet = hw.cBit >= 0 && (pte >> BigInt(hw.cBit)) & 1n;
-  return { kind: "ok", hpa: (pte & hw.frameMask) | (gpa & 0xfffn), encrypted: cBitSet === 1n };
+  return { kind: "ok", hpa: (pte & hw.frameMask) | (gpa & 0xfffn), encrypted: (pte & hw.cBitMask) !== 0n };
 }
 
 export type { Memory };

@@ -5,7 +5,7 @@ import { guestKind, type Scenario } from "../scenario/types";
 import { severityOf, type FindingClass } from "./classes";
 import type { Finding, Side } from "./finding";
 import { kindsOf, observable, sameObserved, type Observed } from "./observable";
-import { behaviourKind, pteBehaviour } from "./pte-semantics";
+import { pteBehaviour, worstBehaviour } from "./pte-semantics";
 import { regionOf } from "./regions";
 
 interface Context {
@@ -71,8 +71,17 @@ function stepCount(o: Outcome): number {
   return o.create === 0 ? o.steps.length : 0;
 }
 
-/** The first step (from creation on) where `pick` holds for one side and the other side does not show the same. */
-function firstOneSided(ctx: Context, cls: FindingClass, pick: (o: Observed) => boolean, words: string): Finding[] {
+/**
+ * The first step (from creation on) where `pick` holds for one side and the other side does not show the same.
+ * `cause` names the root cause for the signature from that step's raw events and the offending observation.
+ */
+function firstOneSided(
+  ctx: Context,
+  cls: FindingClass,
+  pick: (o: Observed) => boolean,
+  cause: (events: readonly Event[], hit: Observed, step: number) => string,
+  words: string,
+): Finding[] {
   const found: Finding[] = [];
   for (const side of SIDES) {
     const mine = outcomeOf(ctx, side);
@@ -83,15 +92,33 @@ function firstOneSided(ctx: Context, cls: FindingClass, pick: (o: Observed) => b
       const theirObs = stepObserved(theirs, step) ?? [];
       const shared = hits.every((h) => theirObs.some((t) => t.kind === h.kind && t.address === h.address));
       if (shared) continue;
-      found.push(stepFinding(ctx, cls, step, side, `${side === "A" ? ctx.a.impl : ctx.b.impl}: ${words}`));
+      const events = step < 0 ? mine.createEvents : mine.steps[step]!.events;
+      ctx.stepsWithFindings.add(step);
+      const impl = side === "A" ? ctx.a.impl : ctx.b.impl;
+      const detail = `${impl}: ${words} (step ${step}: ${kindsOf(stepObserved(mine, step) ?? [])})`;
+      found.push(finding(ctx, cls, step, side, cause(events, hits[0]!, step), detail));
       break;
     }
   }
   return found;
 }
 
+/** A host crash's cause: the direct-map access that faulted (its purpose), or the kernel itself. */
+function crashCause(events: readonly Event[]): string {
+  const access = [...events].reverse().find((e) => e.kind === "host-access" && e.memory === "none");
+  return access?.kind === "host-access" ? `direct-map:${access.purpose}` : "kernel";
+}
+
+/** An exposure's cause: what reached which memory, and for a guest access the region of its GPA. */
+function exposureCause(ctx: Context, hit: Observed, step: number): string {
+  if (!hit.kind.startsWith("guest-access:") || step < 0) return hit.kind;
+  return `${hit.kind}|${regionOf(ctx.scenario.memory, ctx.scenario.steps[step]!.gpa)}`;
+}
+
+/** A guest access that lands outside the guest's memory, or the host touching other host RAM for the guest. */
 const exposes = (o: Observed) =>
-  (o.kind.startsWith("guest-access:") || o.kind.startsWith("host-access:")) && !o.kind.endsWith(":guest-ram");
+  (o.kind.startsWith("guest-access:") && !o.kind.endsWith(":guest-ram")) ||
+  (o.kind.startsWith("host-access:") && o.kind.endsWith(":host-ram"));
 
 function ubEvents(o: Outcome): { step: number; e: Extract<Event, { kind: "ub" }> }[] {
   const all = [{ step: -1, events: o.createEvents }, ...o.steps.map((s, i) => ({ step: i, events: s.events }))];
@@ -100,9 +127,10 @@ function ubEvents(o: Outcome): { step: number; e: Extract<Event, { kind: "ub" }>
 
 /** Which bits differ, with the address field (bits 12..51) summarized so profiles do not split the signature. */
 function differingBits(xor: bigint): string {
-  const flags = xor & 0xfff0000000000fffn;
+  const flags = xor & 0xfffn;
   const address = (xor & 0x000ffffffffff000n) !== 0n ? "+address" : "";
-  return `0x${flags.toString(16)}${address}`;
+  const high = (xor & 0xfff0000000000000n) !== 0n ? "+high" : "";
+  return `0x${flags.toString(16)}${address}${high}`;
 }
 
 /** The checks, in the order their findings are listed. */
@@ -113,28 +141,28 @@ export const CHECKS: readonly Check[] = [
       const okA = ctx.a.create === 0;
       const okB = ctx.b.create === 0;
       if (okA === okB) return [];
-      const words = (o: Outcome) => (o.create === 0 ? "created" : `refused (errno ${o.create})`);
+      const words = (o: Outcome) =>
+        o.create === 0 ? "created" : `refused (errno ${o.create}${o.createReason ? `: ${o.createReason}` : ""})`;
+      const state = (o: Outcome) => (o.create === 0 ? "ok" : `refused${o.createReason ? `(${o.createReason})` : ""}`);
       const detail = `VM creation: ${ctx.a.impl} ${words(ctx.a)}, ${ctx.b.impl} ${words(ctx.b)}`;
-      return [
-        finding(
-          ctx,
-          "exit-mismatch",
-          -1,
-          "both",
-          `create|A:${okA ? "ok" : "refused"}|B:${okB ? "ok" : "refused"}`,
-          detail,
-        ),
-      ];
+      return [finding(ctx, "exit-mismatch", -1, "both", `create|A:${state(ctx.a)}|B:${state(ctx.b)}`, detail)];
     },
   },
   {
     name: "host-crash",
-    run: (ctx) => firstOneSided(ctx, "host-crash", (o) => o.kind === "host-crash", "the host kernel faults"),
+    run: (ctx) =>
+      firstOneSided(ctx, "host-crash", (o) => o.kind === "host-crash", crashCause, "the host kernel faults"),
   },
   {
     name: "memory-reached",
     run: (ctx) =>
-      firstOneSided(ctx, "host-memory-exposure", exposes, "an access reaches host memory that does not back the guest"),
+      firstOneSided(
+        ctx,
+        "host-memory-exposure",
+        exposes,
+        (_events, hit, step) => exposureCause(ctx, hit, step),
+        "an access reaches host memory that does not back the guest",
+      ),
   },
   {
     name: "guest-exception-and-exits",
@@ -166,7 +194,7 @@ export const CHECKS: readonly Check[] = [
       for (const side of SIDES) {
         const first = ubEvents(outcomeOf(ctx, side))[0];
         if (!first) continue;
-        const detail = first.e.detail.replace(/-?\b\d+\b/g, "N");
+        const detail = first.e.detail.replace(/0x[0-9a-f]+/gi, "X").replace(/-?\b\d+\b/g, "N");
         found.push(
           finding(
             ctx,
@@ -184,17 +212,12 @@ export const CHECKS: readonly Check[] = [
   {
     name: "final-pte",
     run(ctx) {
-      if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
-      const skipPages = new Set<bigint>();
-      for (const step of ctx.stepsWithFindings) {
-        const s = ctx.scenario.steps[step];
-        if (s) skipPages.add(s.gpa & ~0xfffn);
-      }
+      // PTEs are compared when the steps agree: after a step diverged, later PTEs differ as a consequence.
+      if (ctx.a.create !== 0 || ctx.b.create !== 0 || ctx.stepsWithFindings.size > 0) return [];
       const machine = new Machine(ctx.scenario);
       const pages = new Set([...ctx.a.ptes.keys(), ...ctx.b.ptes.keys()]);
       let bitsOnly: Finding | null = null;
       for (const page of [...pages].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
-        if (skipPages.has(page)) continue;
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
         if (pa === pb) continue;
@@ -203,13 +226,20 @@ export const CHECKS: readonly Check[] = [
         const region = regionOf(ctx.scenario.memory, page);
         const hexes = `0x${pa.toString(16)} vs 0x${pb.toString(16)}`;
         if (ba !== bb) {
-          const key = `pte|${region}|A:${behaviourKind(ba)}|B:${behaviourKind(bb)}`;
+          const key = `pte|${region}|A:${worstBehaviour(ba)}|B:${worstBehaviour(bb)}`;
           return [
             finding(ctx, "pte-mismatch", null, "both", key, `nested PTE of page 0x${page.toString(16)}: ${hexes}`),
           ];
         }
-        const key = `pte|${region}|bits:${differingBits(pa ^ pb)}`;
-        bitsOnly ??= finding(ctx, "pte-bits", null, "both", key, `nested PTE of page 0x${page.toString(16)}: ${hexes}`);
+        const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
+        bitsOnly ??= {
+          class: "pte-bits",
+          severity: severityOf("pte-bits"),
+          signature: `pte-bits|both|bits:${differingBits(pa ^ pb)}`,
+          step: null,
+          side: "both",
+          detail,
+        };
       }
       return bitsOnly ? [bitsOnly] : [];
     },

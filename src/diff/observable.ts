@@ -22,6 +22,8 @@ export function observe(e: Event): Observed | null {
     case "guest-access":
       return { kind: `guest-access:${e.memory}`, address: e.hpa };
     case "host-access":
+      // The host reading or writing the guest's own memory (its GHCB, its pvclock page) is its job, not an event.
+      if (e.memory === "guest-ram") return null;
       return { kind: `host-access:${e.purpose}:${e.write ? "write" : "read"}:${e.memory}`, address: e.pa };
     case "npf-exit":
     case "vmgexit":

@@ -25,8 +25,11 @@ export function pteBehaviour(machine: Machine, page: bigint, pte: bigint): strin
   return parts.join(" ");
 }
 
-/** The behaviour without addresses and CPU numbers, for signatures: "read:host-ram,write:host-ram,…". */
-export function behaviourKind(behaviour: string): string {
-  const kinds = new Set(behaviour.split(" ").map((p) => p.replace(/^cpu\d+:/, "").replace(/@0x[0-9a-f]+$/, "")));
-  return [...kinds].join(",");
+/** Behaviours from worst to mildest: reaching host memory is worst, a reserved-bit fault mildest. */
+const WORST_FIRST = ["host-ram", "none", "guest-ram", "not-present", "denied", "rsv"] as const;
+
+/** The worst thing any CPU does with any access through the PTE, for signatures: "host-ram", "rsv", … */
+export function worstBehaviour(behaviour: string): string {
+  const kinds = new Set(behaviour.split(" ").map((p) => p.split(":")[2]!.replace(/@0x[0-9a-f]+$/, "")));
+  return WORST_FIRST.find((k) => kinds.has(k)) ?? "unknown";
 }

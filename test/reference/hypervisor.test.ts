@@ -81,7 +81,7 @@ describe("reference hypervisor: VM creation", () => {
     const make = (s: ReturnType<typeof scenario>) => {
       const hv = new ReferenceHypervisor(new Machine(s), s);
       hv.createVm();
-      return [hv.vcpuSevEs(), hv.refusal];
+      return [hv.vcpuSevEs(), hv.refusal()];
     };
     expect(make(scenario({}))).toEqual([true, null]);
     expect(make(scenario({ guest: "sev" }))).toEqual([false, null]);
