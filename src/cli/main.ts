@@ -1,6 +1,7 @@
 // The command-line entry: the only place that reads argv, catches errors and sets the exit code.
 import { flagHelp, parseArgs, type ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, processIo, UsageError, type Io } from "./io";
+import { corpusCommand } from "./corpus-command";
 import { fuzzCommand } from "./fuzz-command";
 import { replayCommand } from "./replay-command";
 import { runCommand } from "./run-command";
@@ -37,6 +38,12 @@ const COMMANDS: Command[] = [
     usage: "fuzz [--engine random|property|sweep|coverage]",
     help: "a campaign: --seed, --time, --runs, --jobs, --shard i/n; new findings go to crashes/",
     run: fuzzCommand,
+  },
+  {
+    name: "corpus",
+    usage: "corpus add FILE…",
+    help: "promote scenarios or findings into corpus/ with their current results as expectation",
+    run: corpusCommand,
   },
 ];
 

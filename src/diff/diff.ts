@@ -216,7 +216,7 @@ export const CHECKS: readonly Check[] = [
       if (ctx.a.create !== 0 || ctx.b.create !== 0 || ctx.stepsWithFindings.size > 0) return [];
       const machine = new Machine(ctx.scenario);
       const pages = new Set([...ctx.a.ptes.keys(), ...ctx.b.ptes.keys()]);
-      let bitsOnly: Finding | null = null;
+      const bitsOnly = new Map<string, Finding>();
       for (const page of [...pages].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
@@ -232,16 +232,19 @@ export const CHECKS: readonly Check[] = [
           ];
         }
         const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
-        bitsOnly ??= {
-          class: "pte-bits",
-          severity: severityOf("pte-bits"),
-          signature: `pte-bits|both|bits:${differingBits(pa ^ pb)}`,
-          step: null,
-          side: "both",
-          detail,
-        };
+        const signature = `pte-bits|both|bits:${differingBits(pa ^ pb)}`;
+        if (!bitsOnly.has(signature)) {
+          bitsOnly.set(signature, {
+            class: "pte-bits",
+            severity: severityOf("pte-bits"),
+            signature,
+            step: null,
+            side: "both",
+            detail,
+          });
+        }
       }
-      return bitsOnly ? [bitsOnly] : [];
+      return [...bitsOnly.values()];
     },
   },
 ];

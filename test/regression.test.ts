@@ -1,0 +1,52 @@
+// Replays every file of corpus/ and crashes/: each must still give the result it recorded.
+import { readFileSync } from "fs";
+import { describe, expect, it } from "vitest";
+import { runPair } from "../src/diff/run-pair";
+import { implementation, implementationNames } from "../src/impls";
+import { sideBySide } from "../src/report/side-by-side";
+import { parseScenario } from "../src/scenario/codec";
+import type { Scenario } from "../src/scenario/types";
+import { corpusFiles } from "../src/store/corpus";
+import { CrashStore } from "../src/store/crash-store";
+
+function explain(scenario: Scenario, impl: string, against: string): string {
+  const { a, b } = runPair(scenario, implementation(impl), implementation(against));
+  return a && b ? sideBySide(a, b, scenario.steps) : "(an implementation threw)";
+}
+
+function signatures(scenario: Scenario, impl: string, against: string): string[] {
+  const { findings } = runPair(scenario, implementation(impl), implementation(against));
+  return [...new Set(findings.map((f) => f.signature))].sort();
+}
+
+const corpus = corpusFiles("corpus");
+const crashes = new CrashStore("crashes").all();
+
+describe("corpus/ regression", () => {
+  it("holds the seed corpus", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(18);
+  });
+
+  for (const file of corpus) {
+    it(`${file} gives its recorded signatures`, () => {
+      const scenario = parseScenario(readFileSync(file, "utf8"), file);
+      expect(scenario.expect, `${file} has no expectation`).toBeDefined();
+      for (const [impl, expected] of Object.entries(scenario.expect!)) {
+        if (!implementationNames().includes(impl)) continue;
+        const actual = signatures(scenario, impl, "reference");
+        expect(actual, `${file} (${impl} vs reference) changed:\n${explain(scenario, impl, "reference")}`).toEqual(
+          expected,
+        );
+      }
+    });
+  }
+});
+
+describe("crashes/ regression", () => {
+  for (const f of crashes) {
+    it(`${f.class} ${f.signature} still reproduces`, () => {
+      const actual = signatures(f.scenario, f.impl, f.against);
+      expect(actual, `no longer reproduces:\n${explain(f.scenario, f.impl, f.against)}`).toContain(f.signature);
+    });
+  }
+});
