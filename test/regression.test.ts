@@ -43,6 +43,10 @@ describe("corpus/ regression", () => {
 });
 
 describe("crashes/ regression", () => {
+  it("loads every finding file of crashes/", () => {
+    expect(() => new CrashStore("crashes")).not.toThrow();
+  });
+
   for (const f of crashes) {
     it(`${f.class} ${f.signature} still reproduces`, () => {
       const actual = signatures(f.scenario, f.impl, f.against);
