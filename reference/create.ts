@@ -57,25 +57,27 @@ export interface CreateInput {
 }
 
 export type CreateDecision =
-  { ok: true; sevEs: boolean; mmioMask: bigint } | { ok: false; errno: number; reason: string };
+  | { ok: true; sevEs: boolean; mmioMask: bigint }
+  /** `rule`: the stable name of the rule that refused (a rule of this directory, or "pspLaunchStart"). */
+  | { ok: false; errno: number; rule: string; detail: string };
 
 /** VM creation, in the order the checks run: memory map (VMM_IOC_CREATE), then the SEV requirements (vmd). */
 export function createDecision(input: CreateInput): CreateDecision {
   const problem = memoryMapProblem(input.memory);
-  if (problem !== null) return { ok: false, errno: EINVAL, reason: problem };
+  if (problem !== null) return { ok: false, errno: EINVAL, ...problem };
   const { guest } = input;
-  if (!sevEsIsSev(guest)) return { ok: false, errno: EINVAL, reason: "SEV-ES requested without SEV" };
+  if (!sevEsIsSev(guest)) return refuse("sevEsIsSev", "SEV-ES requested without SEV");
   if (!guest.sev) return { ok: true, sevEs: false, mmioMask: 0n };
-  if (!input.pspLaunchStart(guest.sevEs)) return { ok: false, errno: EINVAL, reason: "PSP launch failed" };
-  if (!cBitReported(input.cpus)) return { ok: false, errno: EINVAL, reason: "SEV enabled but no C-bit reported" };
+  if (!input.pspLaunchStart(guest.sevEs)) return refuse("pspLaunchStart", "PSP launch failed");
+  if (!cBitReported(input.cpus)) return refuse("cBitReported", "SEV enabled but no C-bit reported");
   if (!guest.sevEs) return { ok: true, sevEs: false, mmioMask: 0n };
   const mmioMask = sevEsMmioMask(input.cpus);
   if (!sevEsNeedsReservedBits(mmioMask)) {
-    return {
-      ok: false,
-      errno: EINVAL,
-      reason: "no nested-PTE bit is reserved on every host CPU: SEV-ES MMIO cannot raise #VC",
-    };
+    return refuse("sevEsNeedsReservedBits", "no nested-PTE bit is reserved on every host CPU: MMIO cannot raise #VC");
   }
   return { ok: true, sevEs: true, mmioMask };
+}
+
+function refuse(rule: string, detail: string): CreateDecision {
+  return { ok: false, errno: EINVAL, rule, detail };
 }

@@ -27,8 +27,8 @@ export function hostCpusOf(machine: Machine): HostCpuView[] {
 export class ReferenceHypervisor implements Hypervisor {
   readonly name = "reference";
   readonly npt = new Map<bigint, bigint>();
-  /** Why VM creation was refused (null when it succeeded or has not run). */
-  private refusal_: string | null = null;
+  /** The rule that refused VM creation and its details in words (null when it succeeded or has not run). */
+  private refused: { rule: string; detail: string } | null = null;
   private created = false;
   private sevEs = false;
   /** The nested-PTE bits reserved on every host CPU, written into MMIO entries of an SEV-ES guest. */
@@ -47,7 +47,7 @@ export class ReferenceHypervisor implements Hypervisor {
       pspLaunchStart: (seves) => this.machine.pspLaunchStart(seves),
     });
     if (!decision.ok) {
-      this.refusal_ = decision.reason;
+      this.refused = { rule: decision.rule, detail: decision.detail };
       return decision.errno;
     }
     this.created = true;
@@ -56,8 +56,14 @@ export class ReferenceHypervisor implements Hypervisor {
     return 0;
   }
 
+  /** The name of the rule that refused VM creation: stable words, fit for a finding's signature. */
   refusal(): string | null {
-    return this.refusal_;
+    return this.refused?.rule ?? null;
+  }
+
+  /** Why VM creation was refused, in words with the particulars (which range, which count). */
+  refusalDetail(): string | null {
+    return this.refused?.detail ?? null;
   }
 
   vcpuSevEs(): boolean {

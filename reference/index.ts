@@ -29,6 +29,7 @@ export {
   guestBacked,
   hasGuestMemory,
   memoryMapProblem,
+  type MapProblem,
   rangeBelowMaxGpa,
   rangeContaining,
   rangeCountValid,

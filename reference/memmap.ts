@@ -48,16 +48,30 @@ export function hasGuestMemory(ranges: readonly MemRange[]): boolean {
   return ranges.some((r) => guestBacked(r.type) && r.size > 0n);
 }
 
-/** Why a memory map is refused, or null when it is valid. */
-export function memoryMapProblem(ranges: readonly MemRange[]): string | null {
-  if (!rangeCountValid(ranges.length)) return `invalid number of guest memory ranges (${ranges.length})`;
+/** A refused memory map: the rule that refused it (a stable name) and the details in words. */
+export interface MapProblem {
+  rule: "rangeCountValid" | "rangePageAligned" | "rangeBelowMaxGpa" | "rangesAscendingDisjoint" | "hasGuestMemory";
+  detail: string;
+}
+
+/** The first rule a memory map breaks, in the order vm_create_check_mem_ranges checks them; null when valid. */
+export function memoryMapProblem(ranges: readonly MemRange[]): MapProblem | null {
+  if (!rangeCountValid(ranges.length)) {
+    return { rule: "rangeCountValid", detail: `invalid number of guest memory ranges (${ranges.length})` };
+  }
   for (let i = 0; i < ranges.length; i++) {
     const r = ranges[i]!;
-    if (!rangePageAligned(r)) return `memory range ${i} is not page aligned or is empty`;
-    if (!rangeBelowMaxGpa(r)) return `memory range ${i} exceeds the maximum guest memory size`;
-    if (i > 0 && !rangesAscendingDisjoint(ranges[i - 1]!, r)) return `memory range ${i} overlaps or is not ascending`;
+    if (!rangePageAligned(r)) {
+      return { rule: "rangePageAligned", detail: `memory range ${i} is not page aligned or is empty` };
+    }
+    if (!rangeBelowMaxGpa(r)) {
+      return { rule: "rangeBelowMaxGpa", detail: `memory range ${i} exceeds the maximum guest memory size` };
+    }
+    if (i > 0 && !rangesAscendingDisjoint(ranges[i - 1]!, r)) {
+      return { rule: "rangesAscendingDisjoint", detail: `memory range ${i} overlaps or is not ascending` };
+    }
   }
-  if (!hasGuestMemory(ranges)) return "no guest memory outside MMIO ranges";
+  if (!hasGuestMemory(ranges)) return { rule: "hasGuestMemory", detail: "no guest memory outside MMIO ranges" };
   return null;
 }
 

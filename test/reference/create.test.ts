@@ -79,17 +79,21 @@ describe("createDecision", () => {
   it("refuses an invalid memory map with EINVAL before anything else", () => {
     const psp = vi.fn(() => true);
     const d = createDecision(input({ memory: [MMIO], pspLaunchStart: psp }));
-    expect(d).toMatchObject({ ok: false, errno: EINVAL });
+    expect(d).toMatchObject({ ok: false, errno: EINVAL, rule: "hasGuestMemory" });
     expect(psp).not.toHaveBeenCalled();
   });
 
   it("refuses SEV-ES without SEV", () => {
-    expect(createDecision(input({ guest: { sev: false, sevEs: true } }))).toMatchObject({ ok: false, errno: EINVAL });
+    expect(createDecision(input({ guest: { sev: false, sevEs: true } }))).toMatchObject({
+      ok: false,
+      errno: EINVAL,
+      rule: "sevEsIsSev",
+    });
   });
 
   it("refuses an SEV guest the PSP does not launch, asking for SEV-ES when the guest is SEV-ES", () => {
     const psp = vi.fn(() => false);
-    expect(createDecision(input({ pspLaunchStart: psp }))).toMatchObject({ ok: false, reason: "PSP launch failed" });
+    expect(createDecision(input({ pspLaunchStart: psp }))).toMatchObject({ ok: false, rule: "pspLaunchStart" });
     expect(psp).toHaveBeenCalledWith(true);
     createDecision(input({ guest: SEV, pspLaunchStart: psp }));
     expect(psp).toHaveBeenLastCalledWith(false);
@@ -99,7 +103,8 @@ describe("createDecision", () => {
     expect(createDecision(input({ guest: SEV, cpus: [view(NO_CBIT)] }))).toMatchObject({
       ok: false,
       errno: EINVAL,
-      reason: "SEV enabled but no C-bit reported",
+      rule: "cBitReported",
+      detail: "SEV enabled but no C-bit reported",
     });
   });
 
@@ -116,7 +121,11 @@ describe("createDecision", () => {
   });
 
   it("refuses SEV-ES on a 52-bit CPU without PhysAddrReduction", () => {
-    expect(createDecision(input({ cpus: [view(NO_REDUCTION_52)] }))).toMatchObject({ ok: false, errno: EINVAL });
+    expect(createDecision(input({ cpus: [view(NO_REDUCTION_52)] }))).toMatchObject({
+      ok: false,
+      errno: EINVAL,
+      rule: "sevEsNeedsReservedBits",
+    });
   });
 
   it("refuses SEV-ES when one host CPU has no reserved bit", () => {

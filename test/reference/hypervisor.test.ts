@@ -85,7 +85,15 @@ describe("reference hypervisor: VM creation", () => {
     };
     expect(make(scenario({}))).toEqual([true, null]);
     expect(make(scenario({ guest: "sev" }))).toEqual([false, null]);
-    expect(make(scenario({ cpus: [NO_REDUCTION_52] }))).toEqual([false, expect.stringMatching(/reserved/)]);
+    expect(make(scenario({ cpus: [NO_REDUCTION_52] }))).toEqual([false, "sevEsNeedsReservedBits"]);
+  });
+
+  it("names the refusing rule in the outcome, with the particulars kept apart", () => {
+    const s = scenario({ guest: "plain", memory: [VMD_MAP[1]!, VMD_MAP[0]!] });
+    expect(runScenario(s, referenceFactory).createReason).toBe("rangesAscendingDisjoint");
+    const hv = new ReferenceHypervisor(new Machine(s), s);
+    hv.createVm();
+    expect(hv.refusalDetail()).toBe("memory range 1 overlaps or is not ascending");
   });
 
   it("decodes the host CPUs from raw CPUID, boot CPU first", () => {
