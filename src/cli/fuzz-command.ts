@@ -5,6 +5,7 @@ import { propertyEngine } from "../engine/property";
 import { randomEngine } from "../engine/random";
 import { sweepEngine } from "../engine/sweep";
 import { SweepMap, spreadText } from "../engine/sweep-map";
+import { DivergenceMap } from "../engine/divergence-map";
 import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
 import { statusLine } from "../report/progress";
 import { PROFILES } from "../scenario/profiles";
@@ -29,6 +30,8 @@ export interface FuzzOptions {
   timeMs: number;
   runs: number;
   shard: { index: number; count: number };
+  /** Worker threads (1: the campaign runs in this thread). */
+  jobs: number;
   impl: string;
   against: string;
   crashesDir: string;
@@ -54,6 +57,7 @@ export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
     timeMs: positiveNumber(args, "time", defaultTime) * 1000,
     runs: positiveInteger(args, "runs", Infinity),
     shard: shardOf(args),
+    jobs: positiveInteger(args, "jobs", 1),
     impl: flag(args, "impl") ?? DEFAULT_IMPL,
     against: flag(args, "against") ?? REFERENCE,
     crashesDir: flag(args, "crashes") ?? "crashes",
@@ -66,9 +70,11 @@ export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
 
 export interface FuzzReport {
   options: FuzzOptions;
+  jobs: number;
   stats: CampaignStats;
   found: (NewSignature & { stored: string; path: string })[];
   sweep: SweepMap | null;
+  divergence: DivergenceMap | null;
 }
 
 /** Runs the campaign the options describe; stores findings as they come; returns what happened. */
@@ -109,6 +115,7 @@ export function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): FuzzRe
     },
   );
   let sweep: SweepMap | null = null;
+  let divergence: DivergenceMap | null = null;
   let engine: Engine;
   switch (o.engine) {
     case "random": {
@@ -124,7 +131,18 @@ export function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): FuzzRe
     case "sweep": {
       const map = new SweepMap();
       sweep = map;
-      engine = sweepEngine(o.shard.index, o.shard.count, (p, _probe, sigs) => map.record(p, sigs));
+      const grid = new DivergenceMap();
+      divergence = grid;
+      engine = sweepEngine(o.shard.index, o.shard.count, (p, _probe, findings) => {
+        map.record(
+          p,
+          findings.map((f) => f.signature),
+        );
+        grid.record(
+          p,
+          findings.map((f) => f.severity),
+        );
+      });
       break;
     }
     case "coverage":
@@ -132,7 +150,7 @@ export function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): FuzzRe
       break;
   }
   const stats = campaign.run(engineOverride ?? engine);
-  return { options: o, stats, found, sweep };
+  return { options: o, jobs: 1, stats, found, sweep, divergence };
 }
 
 export function fuzzSummaryText(r: FuzzReport): string {

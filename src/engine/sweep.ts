@@ -9,6 +9,7 @@ import {
   type Scenario,
   type Step,
 } from "../scenario/types";
+import type { Finding } from "../diff/finding";
 import type { Engine } from "./campaign";
 
 export interface SweepPoint {
@@ -107,7 +108,7 @@ export function pointWords(p: SweepPoint): string {
 export function sweepEngine(
   shard: number,
   shards: number,
-  onPoint?: (p: SweepPoint, probe: string, signatures: string[]) => void,
+  onPoint?: (p: SweepPoint, probe: string, findings: readonly Finding[]) => void,
 ): Engine {
   return (ctx) => {
     const from = Math.floor((SWEEP_POINTS * shard) / shards);
@@ -120,11 +121,7 @@ export function sweepEngine(
           sweepScenario(p, probe.steps),
           `sweep point ${i} (${pointWords(p)}) probe ${probe.name}`,
         );
-        onPoint?.(
-          p,
-          probe.name,
-          findings.map((f) => f.signature),
-        );
+        onPoint?.(p, probe.name, findings);
       }
     }
   };

@@ -1,0 +1,98 @@
+// The divergence map's data: for each panel (guest kind × memEncrypt × where the C-bit sits relative to the
+// reduction window), the worst finding severity at every (PhysAddrSize, PhysAddrReduction) cell.
+import type { Severity } from "../diff/classes";
+import { GUEST_KINDS, type GuestKind } from "../scenario/types";
+import type { SweepPoint } from "./sweep";
+
+/** Where the C-bit sits relative to the PhysAddrReduction window [phys - red, phys - 1]. */
+export const CBIT_PLACEMENTS = ["below-window", "window-bottom", "window-upper", "above-window"] as const;
+export type CbitPlacement = (typeof CBIT_PLACEMENTS)[number];
+
+export function cbitPlacement(p: Pick<SweepPoint, "physAddrSize" | "reduction" | "cBit">): CbitPlacement {
+  const bottom = p.physAddrSize - p.reduction;
+  if (p.cBit < bottom) return "below-window";
+  if (p.cBit === bottom) return "window-bottom";
+  if (p.cBit < p.physAddrSize) return "window-upper";
+  return "above-window";
+}
+
+/** One character per cell: not run, agree, then each severity from mildest to worst. */
+export const CELL_CODES: Record<"none" | "agree" | Severity, string> = {
+  none: " ",
+  agree: ".",
+  info: "i",
+  ub: "u",
+  bug: "b",
+  functional: "f",
+  crash: "c",
+  security: "s",
+};
+const RANK = ["none", "agree", "info", "ub", "bug", "functional", "crash", "security"] as const;
+
+export const MAP_WIDTH = 256;
+export const MAP_HEIGHT = 64;
+
+export interface MapPanel {
+  kind: GuestKind;
+  memEncrypt: boolean;
+  cbitPlacement: CbitPlacement;
+  /** MAP_HEIGHT rows (PhysAddrReduction 0..63) of MAP_WIDTH characters (PhysAddrSize 0..255), codes of CELL_CODES. */
+  rows: string[];
+}
+
+export class DivergenceMap {
+  private readonly cells = new Map<string, Uint8Array>();
+
+  private panel(kind: GuestKind, memEncrypt: boolean, placement: CbitPlacement): Uint8Array {
+    const key = `${kind}/${memEncrypt}/${placement}`;
+    let grid = this.cells.get(key);
+    if (!grid) {
+      grid = new Uint8Array(MAP_WIDTH * MAP_HEIGHT);
+      this.cells.set(key, grid);
+    }
+    return grid;
+  }
+
+  /** Records the severities one probe of a sweep point produced (none: the two agreed). */
+  record(p: SweepPoint, severities: readonly Severity[]): void {
+    const grid = this.panel(p.kind, p.memEncrypt, cbitPlacement(p));
+    const i = p.reduction * MAP_WIDTH + p.physAddrSize;
+    let rank = Math.max(grid[i]!, RANK.indexOf("agree"));
+    for (const s of severities) rank = Math.max(rank, RANK.indexOf(s));
+    grid[i] = rank;
+  }
+
+  /** Merges another map (e.g. a shard's) into this one, keeping the worst of each cell. */
+  merge(other: readonly MapPanel[]): void {
+    for (const panel of other) {
+      const grid = this.panel(panel.kind, panel.memEncrypt, panel.cbitPlacement);
+      panel.rows.forEach((row, y) => {
+        for (let x = 0; x < MAP_WIDTH; x++) {
+          const rank = RANK.findIndex((r) => CELL_CODES[r] === row[x]);
+          const i = y * MAP_WIDTH + x;
+          grid[i] = Math.max(grid[i]!, Math.max(rank, 0));
+        }
+      });
+    }
+  }
+
+  panels(): MapPanel[] {
+    const out: MapPanel[] = [];
+    for (const kind of GUEST_KINDS) {
+      for (const memEncrypt of [true, false]) {
+        for (const placement of CBIT_PLACEMENTS) {
+          const grid = this.cells.get(`${kind}/${memEncrypt}/${placement}`);
+          if (!grid) continue;
+          const rows: string[] = [];
+          for (let y = 0; y < MAP_HEIGHT; y++) {
+            let row = "";
+            for (let x = 0; x < MAP_WIDTH; x++) row += CELL_CODES[RANK[grid[y * MAP_WIDTH + x]!]!];
+            rows.push(row);
+          }
+          out.push({ kind, memEncrypt, cbitPlacement: placement, rows });
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+// The data of a campaign summary (summary.json): what ran, what it found, the divergence map. Renderers
+// (summary.md, summary.html, the SVG map) and `merge` read only this.
+import type { FindingClass, Severity } from "../diff/classes";
+import type { MapPanel } from "../engine/divergence-map";
+
+export const SUMMARY_FORMAT = "vmm-difffuzz.summary/1";
+
+export interface EngineRun {
+  engine: string;
+  seed: number;
+  /** "i/n" */
+  shard: string;
+  jobs: number;
+  execs: number;
+  seconds: number;
+}
+
+export interface SummaryFinding {
+  class: FindingClass;
+  severity: Severity;
+  signature: string;
+  /** Path of the finding file, relative to the project (e.g. crashes/0123abcd.json). */
+  file: string;
+  replay: string;
+  /** The minimal scenario's CPU profile in words. */
+  profile: string;
+  summary: string;
+  /** Not in crashes/ before this run. */
+  new: boolean;
+  hits: number;
+  /** The first hit over all engines of the run: which engine, after how many scenarios and seconds. */
+  firstHit: { engine: string; execs: number; seconds: number };
+  /** Hits per engine. */
+  byEngine: Record<string, number>;
+  /** The sweep's spread of the signature over the profile space, in words (absent if the sweep did not hit it). */
+  spread?: string;
+}
+
+export interface Summary {
+  format: typeof SUMMARY_FORMAT;
+  impl: string;
+  against: string;
+  /** The date-derived seed of a nightly, or the campaign seed. */
+  seed: number;
+  runs: EngineRun[];
+  findings: SummaryFinding[];
+  /** Divergence map panels from the sweep (empty when no sweep ran). */
+  map: MapPanel[];
+}
