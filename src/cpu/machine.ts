@@ -133,12 +133,12 @@ export class Machine {
 
   /**
    * The PSP firmware's LAUNCH_START for an SEV (or SEV-ES) guest. The firmware runs only when memory encryption is
-   * enabled (SYSCFG.MemEncryptionModEn, APM vol 2 §15.34.3) and the CPU reports SEV (and SEV-ES) in
+   * enabled (SYSCFG.MemEncryptionModEn on a CPU with SME, APM vol 2 §15.34.3) and the CPU reports SEV (and SEV-ES) in
    * CPUID Fn8000_001F EAX (APM vol 2 §15.34.1).
    */
   pspLaunchStart(seves: boolean): boolean {
     const boot = this.hardware[0];
-    if (!boot || !this.host.memEncrypt) return false;
+    if (!boot || !boot.encryptionActive) return false;
     return boot.sev && (!seves || boot.sevEs);
   }
 

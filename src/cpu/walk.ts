@@ -23,11 +23,17 @@ export const NPF_GUEST_PAGE = 1n << 33n;
 
 export type WalkResult = { kind: "ok"; hpa: bigint; encrypted: boolean } | { kind: "npf"; errorCode: bigint };
 
+/** APM vol 2 §15.25.6: "host table walks for guest page tables are always treated as data writes". */
+export function effectiveKind(kind: AccessKind, walk: boolean): AccessKind {
+  return walk ? "write" : kind;
+}
+
 export function accessErrorBits(kind: AccessKind, walk: boolean): bigint {
   // APM vol 2 §15.25.5: nested page table accesses are user accesses, so U/S is always set.
   let code = NPF_US | (walk ? NPF_GUEST_PAGE : NPF_FINAL);
-  if (kind === "write") code |= NPF_RW;
-  if (kind === "fetch") code |= NPF_ID;
+  const effective = effectiveKind(kind, walk);
+  if (effective === "write") code |= NPF_RW;
+  if (effective === "fetch") code |= NPF_ID;
   return code;
 }
 
@@ -45,8 +51,11 @@ export function nestedWalk(
   // APM vol 2 §5.3.3 / §15.34.1: a set reserved bit faults with RSV=1, whatever the access.
   if ((pte & hw.reservedMask) !== 0n) return { kind: "npf", errorCode: base | NPF_P | NPF_RSV };
   // APM vol 2 §5.6: user access to a supervisor page, write to a read-only page, fetch from an NX page.
+  const effective = effectiveKind(kind, walk);
   const denied =
-    (pte & PTE_US) === 0n || (kind === "write" && (pte & PTE_RW) === 0n) || (kind === "fetch" && (pte & PTE_NX) !== 0n);
+    (pte & PTE_US) === 0n ||
+    (effective === "write" && (pte & PTE_RW) === 0n) ||
+    (effective === "fetch" && (pte & PTE_NX) !== 0n);
   if (denied) return { kind: "npf", errorCode: base | NPF_P };
   return { kind: "ok", hpa: (pte & hw.frameMask) | (gpa & 0xfffn), encrypted: (pte & hw.cBitMask) !== 0n };
 }
