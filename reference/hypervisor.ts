@@ -20,7 +20,7 @@ const FAIL: Disposition = Object.freeze({ kind: "error", errno: EINVAL });
 /** The host CPUs as the reference model decodes them, boot CPU first. */
 export function hostCpusOf(machine: Machine): HostCpuView[] {
   return machine.host.cpus.map((_, i) =>
-    decodeHostCpu(machine.vendor(i), (leaf) => machine.cpuid(i, leaf), machine.memEncrypt),
+    decodeHostCpu(machine.vendor(i), (leaf) => machine.cpuid(i, leaf), machine.syscfgMemEncryptionModEn(i)),
   );
 }
 

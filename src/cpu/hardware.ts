@@ -23,7 +23,7 @@ export interface CpuHardware {
   sev: boolean;
   /** SEV-ES supported (EAX bit 3). */
   sevEs: boolean;
-  /** Memory encryption is on: SYSCFG.MemEncryptionModEn and SME present (the MSR bit is MBZ otherwise). */
+  /** Memory encryption is on: SYSCFG.MemEncryptionModEn as the firmware left it (see memEncryptionModEnKept). */
   encryptionActive: boolean;
   /** C-bit position (EBX[5:0]) when encryption is active, else -1. */
   cBit: number;
@@ -49,7 +49,22 @@ function bitRange(lo: number, hi: number): bigint {
   return ((1n << BigInt(hi - lo + 1)) - 1n) << BigInt(lo);
 }
 
-export function hardwareOf(cpu: HostCpu, memEncryptionModEn: boolean): CpuHardware {
+/** Bits needed to address every byte of host RAM [0, ramBytes). */
+function addressBitsFor(ramBytes: bigint): number {
+  return ramBytes <= 1n ? 0 : (ramBytes - 1n).toString(2).length;
+}
+
+/**
+ * Whether the firmware leaves SYSCFG.MemEncryptionModEn set on this CPU. APM vol 2 §15.34.1: the bit is reserved
+ * where SME is not supported. This simulated firmware also leaves it clear where the C-bit is one of the bits the
+ * host's own RAM addresses use: with encryption on, the CPU would take that address bit for the C-bit and alias
+ * RAM. No real part has such a CPUID; such a platform could not run its own kernel with SME on.
+ */
+export function memEncryptionModEnKept(requested: boolean, sme: boolean, cBit: number, ramBytes: bigint): boolean {
+  return requested && sme && cBit >= addressBitsFor(ramBytes);
+}
+
+export function hardwareOf(cpu: HostCpu, memEncryptionModEn: boolean, ramBytes: bigint): CpuHardware {
   const max = (cpu.cpuid.get(LEAF_EXT_MAX)?.eax ?? 0) >>> 0;
   const physAddrSize =
     max >= LEAF_ADDR_SIZES ? Math.min(leaf(cpu, LEAF_ADDR_SIZES).eax & 0xff, 52) : LEGACY_PHYS_ADDR_SIZE;
@@ -57,20 +72,18 @@ export function hardwareOf(cpu: HostCpu, memEncryptionModEn: boolean): CpuHardwa
   const sme = (enc.eax & 1) !== 0;
   const sev = (enc.eax & 2) !== 0;
   const sevEs = (enc.eax & 8) !== 0;
-  // APM vol 2 §15.34.1: SYSCFG.MemEncryptionModEn is reserved where SME is not supported.
-  const encryptionActive = memEncryptionModEn && sme;
-  const cBit = encryptionActive ? enc.ebx & 0x3f : -1;
+  const reportedCBit = enc.ebx & 0x3f;
+  const reportedReduction = (enc.ebx >>> 6) & 0x3f;
+  const encryptionActive = memEncryptionModEnKept(memEncryptionModEn, sme, reportedCBit, ramBytes);
+  const cBit = encryptionActive ? reportedCBit : -1;
   // APM vol 2 §15.34.1: "the physical address size may be reduced when memory encryption is enabled ... the
   // reserved bits are treated the same as other page-table reserved bits".
-  const reduction = encryptionActive ? (enc.ebx >>> 6) & 0x3f : 0;
+  const reduction = encryptionActive ? reportedReduction : 0;
   // APM vol 2 §5.3.3: bits 51:MAXPHYADDR of a PTE are reserved; address bits start at 12.
   const lowestReserved = Math.max(12, physAddrSize - reduction);
   let reservedMask = bitRange(lowestReserved, PTE_ADDR_TOP);
   // APM vol 2 §15.34.8 (Tables 15-30/15-31): in a nested PTE the C-bit is an encryption attribute, not reserved.
-  // The C-bit lies above the implemented physical address bits on every real part (§15.34.1: "bit 47" with 43
-  // address bits); a CPUID C-bit position inside them would alias host RAM, so such a bit stays an address bit.
-  const cBitIsAttribute = cBit >= lowestReserved && cBit <= PTE_ADDR_TOP;
-  const cBitMask = cBitIsAttribute ? 1n << BigInt(cBit) : 0n;
+  const cBitMask = cBit >= 0 && cBit <= PTE_ADDR_TOP ? 1n << BigInt(cBit) : 0n;
   reservedMask &= ~cBitMask;
   const frameMask = bitRange(12, lowestReserved - 1) & ~cBitMask;
   return { physAddrSize, sme, sev, sevEs, encryptionActive, cBit, reduction, cBitMask, reservedMask, frameMask };

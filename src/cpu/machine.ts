@@ -52,7 +52,7 @@ export class Machine {
   constructor(scenario: Scenario) {
     this.host = scenario.host;
     this.guest = scenario.guest;
-    this.hardware = scenario.host.cpus.map((cpu) => hardwareOf(cpu, scenario.host.memEncrypt));
+    this.hardware = scenario.host.cpus.map((cpu) => hardwareOf(cpu, scenario.host.memEncrypt, scenario.host.ramBytes));
     this.ranges = layoutGuestMemory(scenario.memory);
     const top = this.ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
     if (top > scenario.host.ramBytes) throw new Error("host RAM too small for the guest memory");
@@ -71,9 +71,9 @@ export class Machine {
     return this.host.cpus[cpu]?.vendor ?? "";
   }
 
-  /** MSR SYSCFG.MemEncryptionModEn as the BIOS set it. */
-  get memEncrypt(): boolean {
-    return this.host.memEncrypt;
+  /** What RDMSR of SYSCFG.MemEncryptionModEn (bit 23) returns on host CPU `cpu`. */
+  syscfgMemEncryptionModEn(cpu: number): boolean {
+    return this.hardware[cpu]?.encryptionActive ?? false;
   }
 
   /** vmd's virtual address of memory range `i` (page aligned, in user space). */

@@ -79,14 +79,14 @@ describe("profiles", () => {
   });
 
   it("gives the machine the patch author's reduced address size for epyc-9124 (52 reduced to 46)", () => {
-    const hw = hardwareOf(PROFILES["epyc-9124"].cpu, true);
+    const hw = hardwareOf(PROFILES["epyc-9124"].cpu, true, 64n << 30n);
     expect(hw.physAddrSize - hw.reduction).toBe(46);
     expect(hw.cBit).toBe(51);
     expect(hw.sevEs).toBe(true);
   });
 
   it("never turns memory encryption on from the QEMU guest view (no SME bit)", () => {
-    expect(hardwareOf(PROFILES["qemu-sev-guest"].cpu, true).encryptionActive).toBe(false);
+    expect(hardwareOf(PROFILES["qemu-sev-guest"].cpu, true, 64n << 30n).encryptionActive).toBe(false);
   });
 
   it("gives a fresh, equal CPU from profileCpu and recognizes every profile's fields", () => {
