@@ -1,27 +1,25 @@
 // `vmm-difffuzz fuzz`: one campaign of one engine; new signatures are minimized and stored in crashes/ as found.
 import { severityRank } from "../diff/classes";
-import { Campaign, type CampaignStats, type Engine, type NewSignature } from "../engine/campaign";
-import { propertyEngine } from "../engine/property";
-import { randomEngine } from "../engine/random";
-import { sweepEngine } from "../engine/sweep";
-import { SweepMap, spreadText } from "../engine/sweep-map";
-import { DivergenceMap } from "../engine/divergence-map";
+import type { CampaignStats, Engine } from "../engine/campaign";
+import type { DivergenceMap } from "../engine/divergence-map";
+import { runParallel } from "../engine/parallel";
+import {
+  ENGINES,
+  MINIMIZE_CANDIDATES,
+  runSession,
+  type EngineName,
+  type SessionNew,
+  type SessionOptions,
+} from "../engine/session";
+import { spreadText, type SweepMap } from "../engine/sweep-map";
 import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
 import { statusLine } from "../report/progress";
-import { PROFILES } from "../scenario/profiles";
-import { createSampler } from "../scenario/sampler";
-import { PROFILE_ORDER } from "../scenario/space";
 import { CrashStore } from "../store/crash-store";
-import { makeFindingFile } from "../store/make-finding-file";
 import type { ParsedArgs } from "./flags";
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
 import { bool, flag, noPositional, positiveInteger, positiveNumber, shardOf } from "./options";
 
-export const ENGINES = ["random", "property", "sweep", "coverage"] as const;
-export type EngineName = (typeof ENGINES)[number];
-
-/** Candidates the minimizer tries at most per new signature (deterministic bound). */
-export const MINIMIZE_CANDIDATES = 2000;
+export { ENGINES, MINIMIZE_CANDIDATES, type EngineName };
 const DEFAULT_TIME_SECONDS = 60;
 
 export interface FuzzOptions {
@@ -72,15 +70,17 @@ export interface FuzzReport {
   options: FuzzOptions;
   jobs: number;
   stats: CampaignStats;
-  found: (NewSignature & { stored: string; path: string })[];
+  found: (SessionNew & { stored: string; path: string })[];
   sweep: SweepMap | null;
   divergence: DivergenceMap | null;
+  /** Workers that died outside a scenario: implementation errors of this project. */
+  workerErrors: string[];
 }
 
-/** Runs the campaign the options describe; stores findings as they come; returns what happened. */
-export function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): FuzzReport {
+/** Runs the campaign the options describe (on `jobs` workers when more than one); stores findings as they come. */
+export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): Promise<FuzzReport> {
   if (o.engine === "coverage" && !engineOverride)
-    throw new UsageError("the coverage engine runs through `fuzz-coverage`");
+    throw new UsageError("the coverage engine runs through its own runner");
   const implA = implementation(o.impl);
   const implB = implementation(o.against);
   const store = new CrashStore(o.crashesDir);
@@ -89,68 +89,50 @@ export function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): FuzzRe
   const progress = (tag: "NEW" | "PULSE", stats: CampaignStats) => {
     if (!o.quiet) io.err(`${statusLine(tag, stats, Date.now() - started)}\n`);
   };
-  const campaign = new Campaign(
-    {
-      implA,
-      implB,
-      runs: o.runs,
-      timeMs: o.timeMs,
-      minimizeCandidates: o.minimize ? MINIMIZE_CANDIDATES : 0,
-      minimizeTimeMs: o.minimizeTimeMs,
-      profiles: PROFILE_ORDER.map((n) => PROFILES[n].cpu),
-      known: (sig) => store.has(sig, implA.name, implB.name),
-    },
-    {
-      onNew(n) {
-        const file = makeFindingFile(n.finding, n.scenario, implA, implB, {
-          engine: o.engine,
-          seed: String(o.seed),
-          execs: n.execs,
-        });
-        const stored = store.save(file);
-        found.push({ ...n, stored, path: store.pathOf(file) });
-        progress("NEW", campaign.stats);
-      },
+  const onNew = (n: SessionNew, stats: CampaignStats) => {
+    const stored = store.save(n.file);
+    found.push({ ...n, stored, path: store.pathOf(n.file) });
+    progress("NEW", stats);
+  };
+  // Shards of random and property campaigns use distinct seeds: seed · shards + index.
+  const session: SessionOptions = {
+    engine: o.engine,
+    seed: o.seed * o.shard.count + o.shard.index,
+    part: o.shard,
+    runs: o.runs,
+    timeMs: o.timeMs,
+    minimize: o.minimize,
+    minimizeTimeMs: o.minimizeTimeMs,
+    campaignSeed: o.seed,
+  };
+  const known = (sig: string) => store.has(sig, implA.name, implB.name);
+  if (o.jobs > 1 && !engineOverride) {
+    const knownList = store
+      .all()
+      .filter((f) => f.impl === implA.name && f.against === implB.name)
+      .map((f) => f.signature);
+    const r = await runParallel(session, o.jobs, implA.name, implB.name, knownList, {
+      onNew,
       onProgress: (stats) => progress("PULSE", stats),
-    },
-  );
-  let sweep: SweepMap | null = null;
-  let divergence: DivergenceMap | null = null;
-  let engine: Engine;
-  switch (o.engine) {
-    case "random": {
-      // Shards of a random campaign use distinct seeds: seed * shards + index.
-      const seed = o.seed * o.shard.count + o.shard.index;
-      const sampler = createSampler(seed);
-      engine = randomEngine(sampler, (i) => `random seed ${seed} scenario ${i}`);
-      break;
-    }
-    case "property":
-      engine = propertyEngine(o.seed * o.shard.count + o.shard.index, {});
-      break;
-    case "sweep": {
-      const map = new SweepMap();
-      sweep = map;
-      const grid = new DivergenceMap();
-      divergence = grid;
-      engine = sweepEngine(o.shard.index, o.shard.count, (p, _probe, findings) => {
-        map.record(
-          p,
-          findings.map((f) => f.signature),
-        );
-        grid.record(
-          p,
-          findings.map((f) => f.severity),
-        );
-      });
-      break;
-    }
-    case "coverage":
-      engine = engineOverride!;
-      break;
+    });
+    return {
+      options: o,
+      jobs: o.jobs,
+      stats: r.stats,
+      found,
+      sweep: r.sweep,
+      divergence: r.divergence,
+      workerErrors: r.workerErrors,
+    };
   }
-  const stats = campaign.run(engineOverride ?? engine);
-  return { options: o, jobs: 1, stats, found, sweep, divergence };
+  const r = runSession(
+    session,
+    implA,
+    implB,
+    { known, onNew, onProgress: (stats) => progress("PULSE", stats) },
+    engineOverride,
+  );
+  return { options: o, jobs: 1, stats: r.stats, found, sweep: r.sweep, divergence: r.divergence, workerErrors: [] };
 }
 
 export function fuzzSummaryText(r: FuzzReport): string {
@@ -209,10 +191,11 @@ export function fuzzReportJson(r: FuzzReport): unknown {
   };
 }
 
-export function fuzzCommand(args: ParsedArgs, io: Io): number {
+export async function fuzzCommand(args: ParsedArgs, io: Io): Promise<number> {
   const o = resolveFuzzOptions(args);
-  const report = runFuzz(o, io);
+  const report = await runFuzz(o, io);
   if (!o.quiet) io.err(`${statusLine("DONE", report.stats, report.stats.elapsedMs)}\n`);
   io.out(o.json ? `${JSON.stringify(fuzzReportJson(report), null, 2)}\n` : fuzzSummaryText(report));
-  return report.found.some((f) => !f.known) ? EXIT_FINDINGS : EXIT_OK;
+  for (const e of report.workerErrors) io.err(`implementation-error: ${e}\n`);
+  return report.found.some((f) => !f.known) || report.workerErrors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -16,6 +16,30 @@ export class SweepMap {
   private lastKey = "";
   private lastSignatures = new Set<string>();
 
+  /** Adds another map's spreads (e.g. a worker's) to this one. */
+  merge(other: ReadonlyMap<string, SignatureSpread>): void {
+    for (const [sig, o] of other) {
+      const s = this.spread.get(sig);
+      if (!s) {
+        this.spread.set(sig, {
+          ...o,
+          physAddrSize: new Set(o.physAddrSize),
+          reduction: new Set(o.reduction),
+          cBit: new Set(o.cBit),
+          memEncrypt: new Set(o.memEncrypt),
+          kind: new Set(o.kind),
+        });
+        continue;
+      }
+      s.points += o.points;
+      for (const v of o.physAddrSize) s.physAddrSize.add(v);
+      for (const v of o.reduction) s.reduction.add(v);
+      for (const v of o.cBit) s.cBit.add(v);
+      for (const v of o.memEncrypt) s.memEncrypt.add(v);
+      for (const v of o.kind) s.kind.add(v);
+    }
+  }
+
   /** Records one probe's signatures at a point; a point counts once per signature however many probes hit. */
   record(p: SweepPoint, signatures: readonly string[]): void {
     const key = `${p.physAddrSize}/${p.reduction}/${p.cBit}/${p.memEncrypt}/${p.kind}`;

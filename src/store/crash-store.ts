@@ -47,10 +47,15 @@ export class CrashStore {
   /** Stores `file` unless a smaller scenario with the same signature is already there. */
   save(file: FindingFile): SaveResult {
     const old = this.known.get(this.key(file));
-    if (old && compareSize(file.scenario, old.scenario) >= 0) return "kept";
-    mkdirSync(this.dir, { recursive: true });
     const path = this.pathOf(file);
-    writeFileAtomic(path, encodeFindingFile(file, path));
+    const text = encodeFindingFile(file, path);
+    if (old) {
+      // Smaller scenario wins; on a tie the smaller text, so the result does not depend on arrival order.
+      const bySize = compareSize(file.scenario, old.scenario);
+      if (bySize > 0 || (bySize === 0 && text >= encodeFindingFile(old, path))) return "kept";
+    }
+    mkdirSync(this.dir, { recursive: true });
+    writeFileAtomic(path, text);
     this.known.set(this.key(file), file);
     return old ? "smaller" : "new";
   }
