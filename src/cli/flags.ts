@@ -26,6 +26,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "shard", value: "I/N", help: "run only shard I of N (0-based)" },
   { name: "crashes", value: "DIR", help: "where findings are stored (default crashes/)" },
   { name: "corpus", value: "DIR", help: "the regression corpus (default corpus/)" },
+  { name: "coverage-corpus", value: "DIR", help: "the coverage engine's input directory (default coverage-corpus/)" },
   { name: "out", value: "DIR", help: "output folder for summaries" },
   { name: "minimize-time", value: "SECONDS", help: "time bound of minimizing one finding (default 5)" },
   { name: "no-minimize", help: "store findings as found, without minimizing" },

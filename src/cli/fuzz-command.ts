@@ -1,7 +1,10 @@
 // `vmm-difffuzz fuzz`: one campaign of one engine; new signatures are minimized and stored in crashes/ as found.
+import { existsSync } from "fs";
+import { basename, join } from "path";
 import { severityRank } from "../diff/classes";
 import type { CampaignStats, Engine } from "../engine/campaign";
 import type { DivergenceMap } from "../engine/divergence-map";
+import { compiledPaths, coverageEngine } from "../engine/coverage";
 import { runParallel } from "../engine/parallel";
 import {
   ENGINES,
@@ -33,6 +36,8 @@ export interface FuzzOptions {
   impl: string;
   against: string;
   crashesDir: string;
+  /** The coverage engine's libFuzzer-style input directory. */
+  coverageCorpus: string;
   minimizeTimeMs: number;
   minimize: boolean;
   quiet: boolean;
@@ -59,6 +64,7 @@ export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
     impl: flag(args, "impl") ?? DEFAULT_IMPL,
     against: flag(args, "against") ?? REFERENCE,
     crashesDir: flag(args, "crashes") ?? "crashes",
+    coverageCorpus: flag(args, "coverage-corpus") ?? "coverage-corpus",
     minimizeTimeMs: positiveNumber(args, "minimize-time", 5) * 1000,
     minimize: !bool(args, "no-minimize"),
     quiet: bool(args, "quiet"),
@@ -79,8 +85,6 @@ export interface FuzzReport {
 
 /** Runs the campaign the options describe (on `jobs` workers when more than one); stores findings as they come. */
 export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): Promise<FuzzReport> {
-  if (o.engine === "coverage" && !engineOverride)
-    throw new UsageError("the coverage engine runs through its own runner");
   const implA = implementation(o.impl);
   const implB = implementation(o.against);
   const store = new CrashStore(o.crashesDir);
@@ -106,6 +110,28 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
     campaignSeed: o.seed,
   };
   const known = (sig: string) => store.has(sig, implA.name, implB.name);
+  if (o.engine === "coverage" && !engineOverride) {
+    const root = join(__dirname, "..", "..", __filename.endsWith(".js") ? ".." : "");
+    if (!existsSync(compiledPaths(root).target)) {
+      throw new UsageError("the coverage engine fuzzes the compiled JavaScript: run `npm run build` first");
+    }
+    if (o.jobs > 1) throw new UsageError("the coverage engine runs one fuzzer process; use --jobs 1");
+    engineOverride = coverageEngine({
+      root,
+      corpusDir: o.coverageCorpus,
+      workDir: join(o.coverageCorpus, "..", `.${basename(o.coverageCorpus)}-work`),
+      seed: session.seed,
+      impl: implA.name,
+      against: implB.name,
+      known: () => [
+        ...store
+          .all()
+          .filter((f) => f.impl === implA.name && f.against === implB.name)
+          .map((f) => f.signature),
+        ...found.map((f) => f.finding.signature),
+      ],
+    });
+  }
   if (o.jobs > 1 && !engineOverride) {
     const knownList = store
       .all()

@@ -51,6 +51,10 @@ export interface CampaignSink {
 export interface EngineContext {
   execute(scenario: Scenario, origin?: string): Finding[];
   shouldStop(): boolean;
+  /** Counts scenarios run outside `execute` (by an external fuzzer process). */
+  addExecs(n: number): void;
+  /** Milliseconds left of the time budget (Infinity: none). */
+  remainingMs(): number;
 }
 
 export type Engine = (ctx: EngineContext) => void;
@@ -62,6 +66,8 @@ export class Campaign {
   private readonly started = Date.now();
   private lastProgress = Date.now();
   private stopped = false;
+  /** The clock is read every 64 scenarios, not on each one. */
+  private nextClockCheck = 0;
 
   constructor(
     private readonly options: CampaignOptions,
@@ -74,14 +80,22 @@ export class Campaign {
   }
 
   run(engine: Engine): CampaignStats {
-    engine({ execute: (s, origin) => this.execute(s, origin ?? ""), shouldStop: () => this.shouldStop() });
+    engine({
+      execute: (s, origin) => this.execute(s, origin ?? ""),
+      shouldStop: () => this.shouldStop(),
+      addExecs: (n) => {
+        this.stats.execs += n;
+      },
+      remainingMs: () => this.options.timeMs - (Date.now() - this.started),
+    });
     this.stats.elapsedMs = Date.now() - this.started;
     return this.stats;
   }
 
   private shouldStop(): boolean {
     if (this.stopped || this.stats.execs >= this.options.runs) return true;
-    if ((this.stats.execs & 63) === 0) {
+    if (this.stats.execs >= this.nextClockCheck) {
+      this.nextClockCheck = this.stats.execs + 64;
       const now = Date.now();
       this.stats.elapsedMs = now - this.started;
       if (this.sink.onProgress && now - this.lastProgress >= PROGRESS_EVERY_MS) {
