@@ -3,6 +3,7 @@ import { flagHelp, parseArgs, type ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, processIo, UsageError, type Io } from "./io";
 import { corpusCommand } from "./corpus-command";
 import { fuzzCommand } from "./fuzz-command";
+import { minimizeCommand } from "./minimize-command";
 import { replayCommand } from "./replay-command";
 import { runCommand } from "./run-command";
 import { validateCommand } from "./validate-command";
@@ -38,6 +39,12 @@ const COMMANDS: Command[] = [
     usage: "fuzz [--engine random|property|sweep|coverage]",
     help: "a campaign: --seed, --time, --runs, --jobs, --shard i/n; new findings go to crashes/",
     run: fuzzCommand,
+  },
+  {
+    name: "minimize",
+    usage: "minimize [--impl NAME] [--minimize-time S] FILE",
+    help: "shrink a finding to the smallest scenario with the same signature; store it in crashes/",
+    run: minimizeCommand,
   },
   {
     name: "corpus",
