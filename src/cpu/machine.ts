@@ -1,6 +1,6 @@
 // The simulated AMD host: CPUID as each CPU reports it, SYSCFG, host physical memory, the direct map, the PSP.
 // It never decides what a hypervisor should do; it only answers what the hardware does.
-import type { CpuidRegs, GuestConfig, HostConfig, MemRange, Scenario } from "../scenario/types";
+import type { CpuidRegs, GuestConfig, HostConfig, HostCpu, MemRange, Scenario } from "../scenario/types";
 import type { Event, HostAccessPurpose, Memory } from "./events";
 import { hardwareOf, type CpuHardware } from "./hardware";
 
@@ -23,11 +23,12 @@ export interface GhcbRequest {
 
 export const EMPTY_GHCB: GhcbRequest = Object.freeze({ swExitCode: 0n, swExitInfo1: 0n, swExitInfo2: 0n });
 
-/** Thrown when the host kernel faults (e.g. a direct-map access to a physical address with no memory). */
-export class HostCrash extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
+/**
+ * Thrown when the host kernel faults (e.g. a direct-map access to a physical address with no memory). Not an Error:
+ * it is an outcome, not a bug, and a fuzzer throws it often enough that capturing a stack each time would show.
+ */
+export class HostCrash {
+  constructor(readonly reason: string) {}
 }
 
 interface Backing {
@@ -52,7 +53,9 @@ export class Machine {
   constructor(scenario: Scenario) {
     this.host = scenario.host;
     this.guest = scenario.guest;
-    this.hardware = scenario.host.cpus.map((cpu) => hardwareOf(cpu, scenario.host.memEncrypt, scenario.host.ramBytes));
+    this.hardware = scenario.host.cpus.map((cpu) =>
+      cachedHardwareOf(cpu, scenario.host.memEncrypt, scenario.host.ramBytes),
+    );
     this.ranges = layoutGuestMemory(scenario.memory);
     const top = this.ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
     if (top > scenario.host.ramBytes) throw new Error("host RAM too small for the guest memory");
@@ -147,6 +150,24 @@ export class Machine {
     const hw = this.hardware[cpu];
     return vmcbSevEs && hw !== undefined && hw.encryptionActive && hw.sevEs;
   }
+}
+
+/** The hardware of a CPU object is computed once per (SYSCFG request, RAM size): A, B and the diff share it. */
+const hardwareCache = new WeakMap<HostCpu, Map<string, CpuHardware>>();
+
+function cachedHardwareOf(cpu: HostCpu, memEncrypt: boolean, ramBytes: bigint): CpuHardware {
+  let byConfig = hardwareCache.get(cpu);
+  if (!byConfig) {
+    byConfig = new Map();
+    hardwareCache.set(cpu, byConfig);
+  }
+  const key = `${memEncrypt}/${ramBytes}`;
+  let hw = byConfig.get(key);
+  if (!hw) {
+    hw = Object.freeze(hardwareOf(cpu, memEncrypt, ramBytes));
+    byConfig.set(key, hw);
+  }
+  return hw;
 }
 
 function layoutGuestMemory(memory: MemRange[]): Backing[] {

@@ -139,8 +139,10 @@ function apply(machine: Machine, d: Disposition): StepEnd {
 }
 
 function finalPtes(scenario: Scenario, hv: Hypervisor): Map<bigint, bigint> {
-  const pages = new Set<bigint>(hv.npt.keys());
-  for (const s of scenario.steps) pages.add(s.gpa & ~0xfffn);
-  const sorted = [...pages].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return new Map(sorted.map((p) => [p, hv.npt.get(p) ?? 0n]));
+  const pages = [...hv.npt.keys()];
+  for (const s of scenario.steps) pages.push(s.gpa & ~0xfffn);
+  pages.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ptes = new Map<bigint, bigint>();
+  for (const p of pages) if (!ptes.has(p)) ptes.set(p, hv.npt.get(p) ?? 0n);
+  return ptes;
 }

@@ -64,22 +64,29 @@ const RAM = 0x200000n;
 const MMIO = 0xf0001000n;
 const GAP = 0x80000000n;
 
-/** The probe scenarios' steps, per guest kind: RAM, MMIO, gap, GHCB and pvclock on an MMIO page, MMIO NAE. */
+/**
+ * The probe scenarios' steps, per guest kind: RAM then the MMIO BAR twice then the gap (a gap access ends the run,
+ * so it comes last); pvclock on a touched MMIO page; for SEV-ES guests also a GHCB on a touched MMIO page and an
+ * MMIO NAE request through a GHCB in RAM. A host crash ends a run, so those stay separate probes.
+ */
 export function probeSteps(kind: GuestKind): { name: string; steps: Step[] }[] {
-  const mmioTwice: Step[] = [
-    { op: "access", gpa: RAM, kind: "write", size: 8 },
-    { op: "access", gpa: MMIO, kind: "read", size: 4 },
-    { op: "access", gpa: MMIO, kind: "write", size: 4 },
-  ];
+  const touchMmio: Step = { op: "access", gpa: MMIO, kind: "read", size: 4 };
   const probes = [
-    { name: "mmio", steps: mmioTwice },
-    { name: "gap", steps: [{ op: "access", gpa: GAP, kind: "read", size: 4 } as Step] },
-    { name: "pvclock-mmio", steps: [...mmioTwice.slice(1, 2), { op: "pvclock", gpa: MMIO } as Step] },
+    {
+      name: "ram-mmio-gap",
+      steps: [
+        { op: "access", gpa: RAM, kind: "write", size: 8 },
+        touchMmio,
+        { op: "access", gpa: MMIO, kind: "write", size: 4 },
+        { op: "access", gpa: GAP, kind: "read", size: 4 },
+      ] as Step[],
+    },
+    { name: "pvclock-mmio", steps: [touchMmio, { op: "pvclock", gpa: MMIO } as Step] },
   ];
   if (kind !== "sev-es") return probes;
   return [
     ...probes,
-    { name: "ghcb-mmio", steps: [...mmioTwice.slice(1, 2), { op: "ghcb", gpa: MMIO } as Step] },
+    { name: "ghcb-mmio", steps: [touchMmio, { op: "ghcb", gpa: MMIO } as Step] },
     {
       name: "mmio-nae",
       steps: [
@@ -91,9 +98,15 @@ export function probeSteps(kind: GuestKind): { name: string; steps: Step[] }[] {
   ];
 }
 
-export function sweepScenario(p: SweepPoint, steps: Step[]): Scenario {
+const PROBES: Record<GuestKind, { name: string; steps: Step[] }[]> = {
+  plain: probeSteps("plain"),
+  sev: probeSteps("sev"),
+  "sev-es": probeSteps("sev-es"),
+};
+
+export function sweepScenario(p: SweepPoint, steps: Step[], cpu: HostCpu = sweepCpu(p)): Scenario {
   return {
-    host: { cpus: [sweepCpu(p)], memEncrypt: p.memEncrypt, decodeAssist: true, ramBytes: 0x1000000000n },
+    host: { cpus: [cpu], memEncrypt: p.memEncrypt, decodeAssist: true, ramBytes: 0x1000000000n },
     guest: guestOfKind(p.kind),
     memory: PROBE_MEMORY.slice(),
     steps,
@@ -115,10 +128,11 @@ export function sweepEngine(
     const to = Math.floor((SWEEP_POINTS * (shard + 1)) / shards);
     for (let i = from; i < to; i++) {
       const p = sweepPoint(i);
-      for (const probe of probeSteps(p.kind)) {
+      const cpu = sweepCpu(p);
+      for (const probe of PROBES[p.kind]) {
         if (ctx.shouldStop()) return;
         const findings = ctx.execute(
-          sweepScenario(p, probe.steps),
+          sweepScenario(p, probe.steps, cpu),
           `sweep point ${i} (${pointWords(p)}) probe ${probe.name}`,
         );
         onPoint?.(p, probe.name, findings);

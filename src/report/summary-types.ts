@@ -13,6 +13,20 @@ export interface EngineRun {
   jobs: number;
   execs: number;
   seconds: number;
+  /** Scenarios a nightly planned for this engine (absent: the campaign had no such plan). */
+  planned?: number;
+  /** False when the wall clock stopped the engine before it ran its planned scenarios. */
+  complete?: boolean;
+}
+
+/** How much of the sweep's profile space (PhysAddrSize × PhysAddrReduction × C-bit × memEncrypt × guest) ran. */
+export interface SweepCoverage {
+  /** Points whose every probe ran. */
+  pointsDone: number;
+  /** Points of the shard's part of the space (the whole space when not sharded). */
+  pointsInShard: number;
+  /** Points of the whole space. */
+  pointsTotal: number;
 }
 
 export interface SummaryFinding {
@@ -46,4 +60,12 @@ export interface Summary {
   findings: SummaryFinding[];
   /** Divergence map panels from the sweep (empty when no sweep ran). */
   map: MapPanel[];
+  /** A nightly's UTC date (YYYY-MM-DD), time budget in seconds, shard ("i/n") and wall-clock seconds. */
+  date?: string;
+  timeSeconds?: number;
+  shard?: string;
+  elapsedSeconds?: number;
+  /** The shards a merged summary was made from ("i/n" each). */
+  mergedShards?: string[];
+  sweep?: SweepCoverage;
 }
