@@ -209,7 +209,7 @@ describe("reservedMask, frameMask and cBitMask of real profiles", () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

@@ -8,6 +8,7 @@ import {
   Machine,
   VMD_VA_BASE,
 } from "../../src/cpu/machine";
+import { hardwareOf } from "../../src/cpu/hardware";
 import type { MemRange } from "../../src/scenario/types";
 import { amdCpu, EPYC_9124, MATISSE, PLAIN, scenario, SEV_ES, VMD_MAP } from "../port/fixtures";
 import { SEV_ONLY } from "../reference/fixtures";
@@ -250,6 +251,27 @@ describe("CPUID and SYSCFG as the machine reports them", () => {
     expect(m.syscfgMemEncryptionModEn(0)).toBe(true);
     expect(m.syscfgMemEncryptionModEn(1)).toBe(false);
     expect(m.syscfgMemEncryptionModEn(2)).toBe(false);
+  });
+});
+
+describe("each CPU's hardware", () => {
+  it("is hardwareOf that CPU with the scenario's SYSCFG request and RAM size", () => {
+    const cpu = MATISSE();
+    const on = new Machine(scenario({ cpus: [cpu, EPYC_9124()] }));
+    expect(on.hardware[0]).toEqual(hardwareOf(cpu, true, 0x1000000000n));
+    expect(on.hardware[1]).toEqual(hardwareOf(EPYC_9124(), true, 0x1000000000n));
+  });
+
+  it("follows memEncrypt and ramBytes for the same CPU object", () => {
+    const cpu = MATISSE();
+    const on = new Machine(scenario({ cpus: [cpu] }));
+    const off = new Machine(scenario({ cpus: [cpu], memEncrypt: false }));
+    expect(on.hardware[0]!.encryptionActive).toBe(true);
+    expect(off.hardware[0]!.encryptionActive).toBe(false);
+    expect(off.hardware[0]).toEqual(hardwareOf(cpu, false, 0x1000000000n));
+    // With 2^48 bytes of RAM the C-bit (47) is an address bit RAM uses: the firmware keeps encryption off.
+    const big = new Machine(scenario({ cpus: [cpu], ramBytes: 1n << 48n }));
+    expect(big.hardware[0]!.encryptionActive).toBe(false);
   });
 });
 
