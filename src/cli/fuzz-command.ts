@@ -94,9 +94,13 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
     if (!o.quiet) io.err(`${statusLine(tag, stats, Date.now() - started)}\n`);
   };
   const onNew = (n: SessionNew, stats: CampaignStats) => {
-    const stored = store.save(n.file);
-    found.push({ ...n, stored, path: store.pathOf(n.file) });
-    progress("NEW", stats);
+    // Info findings (the PTEs differ in bits only) are listed, never stored: crashes/ holds divergences.
+    const stored = n.finding.severity === "info" ? "info" : store.save(n.file);
+    // Workers each report their first hit of a signature; the store keeps the smallest, the report the first.
+    if (!found.some((f) => f.finding.signature === n.finding.signature)) {
+      found.push({ ...n, stored, path: store.pathOf(n.file) });
+      progress("NEW", stats);
+    }
   };
   // Shards of random and property campaigns use distinct seeds: seed · shards + index.
   const session: SessionOptions = {
@@ -161,6 +165,11 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
   return { options: o, jobs: 1, stats: r.stats, found, sweep: r.sweep, divergence: r.divergence, workerErrors: [] };
 }
 
+/** A signature this campaign stored that crashes/ did not hold before (info findings are never stored). */
+export function isNew(f: FuzzReport["found"][number]): boolean {
+  return !f.known && f.stored !== "info";
+}
+
 export function fuzzSummaryText(r: FuzzReport): string {
   const lines: string[] = [];
   const { stats } = r;
@@ -175,7 +184,7 @@ export function fuzzSummaryText(r: FuzzReport): string {
   );
   for (const f of rows) {
     const hit = stats.hits.get(f.finding.signature)!;
-    const status = f.known ? "known" : f.stored === "kept" ? "seen" : "NEW";
+    const status = f.stored === "info" ? "info" : f.known ? "known" : f.stored === "kept" ? "seen" : "NEW";
     lines.push(
       `  ${status.padEnd(5)} [${f.finding.severity}] ${f.finding.class}: ${hit.count} hits, first at #${f.execs} (${(f.elapsedMs / 1000).toFixed(1)} s)`,
     );
@@ -188,7 +197,7 @@ export function fuzzSummaryText(r: FuzzReport): string {
       `        vmm-difffuzz replay${r.options.impl === DEFAULT_IMPL ? "" : ` --impl ${r.options.impl}`} ${f.path}`,
     );
   }
-  const newCount = r.found.filter((f) => !f.known).length;
+  const newCount = r.found.filter(isNew).length;
   lines.push(newCount > 0 ? `${newCount} new signature(s) stored in ${r.options.crashesDir}/` : "no new signature");
   return `${lines.join("\n")}\n`;
 }
@@ -223,5 +232,5 @@ export async function fuzzCommand(args: ParsedArgs, io: Io): Promise<number> {
   if (!o.quiet) io.err(`${statusLine("DONE", report.stats, report.stats.elapsedMs)}\n`);
   io.out(o.json ? `${JSON.stringify(fuzzReportJson(report), null, 2)}\n` : fuzzSummaryText(report));
   for (const e of report.workerErrors) io.err(`implementation-error: ${e}\n`);
-  return report.found.some((f) => !f.known) || report.workerErrors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return report.found.some(isNew) || report.workerErrors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -126,7 +126,8 @@ export class Campaign {
       });
       this.stats.bySeverity[f.severity] = (this.stats.bySeverity[f.severity] ?? 0) + 1;
       const known = this.options.known(f.signature);
-      const small = known ? scenario : this.shrink(scenario, f.signature);
+      // Info findings (PTE bits only) are reported, not stored: no need to shrink them.
+      const small = known || f.severity === "info" ? scenario : this.shrink(scenario, f.signature);
       const final = runPair(small, implA, implB).findings.find((g) => g.signature === f.signature) ?? f;
       this.sink.onNew({
         finding: final,

@@ -23,7 +23,7 @@ export function summaryOf(reports: readonly FuzzReport[], store: CrashStore, see
       if (known) {
         known.hits += hits;
         known.byEngine[r.options.engine] = (known.byEngine[r.options.engine] ?? 0) + hits;
-        known.new &&= !f.known;
+        known.new &&= !f.known && f.stored !== "info";
         if (seconds < known.firstHit.seconds) known.firstHit = { engine: r.options.engine, execs: f.execs, seconds };
         if (spreadOf && !known.spread) known.spread = spreadText(spreadOf);
         continue;
@@ -40,7 +40,7 @@ export function summaryOf(reports: readonly FuzzReport[], store: CrashStore, see
         replay: file ? replayCommand(file, path) : `vmm-difffuzz replay ${path}`,
         profile: file?.profile ?? "",
         summary: file?.summary ?? f.finding.detail,
-        new: !f.known,
+        new: !f.known && f.stored !== "info",
         hits,
         firstHit: { engine: r.options.engine, execs: f.execs, seconds },
         byEngine: { [r.options.engine]: hits },
