@@ -32,6 +32,8 @@ function runShard(shard: number, shards: number, limit = Infinity) {
       return [];
     },
     shouldStop: () => runs.length >= limit,
+    addExecs: () => {},
+    remainingMs: () => Infinity,
   };
   sweepEngine(shard, shards, (p) => {
     const i = indexOf(p);

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { runPair, type Implementation } from "../../src/diff/run-pair";
+import { minimize, type MinimizeOptions } from "../../src/engine/minimize";
+import { implementation } from "../../src/impls";
+import { scenarioToText } from "../../src/scenario/codec";
+import { PROFILES } from "../../src/scenario/profiles";
+import { PROFILE_ORDER } from "../../src/scenario/space";
+import type { Scenario } from "../../src/scenario/types";
+import { checkScenario } from "../../src/scenario/validate";
+import { compareSize } from "../../src/store/scenario-size";
+import { amdCpu, MMIO_BAR, scenario } from "../port/fixtures";
+import { GOOD, LEAKY, leakSignature } from "./fixtures";
+
+const PROFILE_CPUS = PROFILE_ORDER.map((n) => PROFILES[n].cpu);
+const OPTIONS: MinimizeOptions = { maxCandidates: 400, timeLimitMs: 60_000, profiles: PROFILE_CPUS };
+
+/** Three CPUs without PhysAddrReduction (48-bit, C-bit 47), eight steps, MMIO accesses among them. */
+function bigScenario(): Scenario {
+  const cpu = (ecx: number) => amdCpu({ addrSizes: 0x3030, cbit: 47, red: 0, ecx });
+  return scenario({
+    cpus: [cpu(509), cpu(15), cpu(99)],
+    steps: [
+      { op: "access", gpa: 0x200000n, kind: "write", size: 8 },
+      { op: "access", gpa: 0x201008n, kind: "read", size: 4, cpu: 1 },
+      { op: "pvclock", gpa: 0x3000n, cpu: 2 },
+      { op: "access", gpa: 0x5000n, kind: "fetch", size: 4 },
+      { op: "access", gpa: MMIO_BAR, kind: "read", size: 4, cpu: 2 },
+      { op: "access", gpa: 0x200010n, kind: "write", size: 8, cpu: 1 },
+      { op: "access", gpa: MMIO_BAR + 0x1000n, kind: "write", size: 2, cpu: 1 },
+      { op: "ghcb", gpa: 0x1000n },
+    ],
+  });
+}
+
+function shows(a: Implementation, b: Implementation, signature: string) {
+  let calls = 0;
+  const test = (s: Scenario) => {
+    calls++;
+    return runPair(s, a, b).findings.some((f) => f.signature === signature);
+  };
+  return { test, calls: () => calls };
+}
+
+describe("minimize", () => {
+  it("shrinks a posted-patch finding on 3 CPUs and 8 steps to 1 CPU and at most 2 steps, keeping its signature", () => {
+    // With no reduction, posted maps the MMIO page to host frame 0: the guest reads host RAM.
+    const posted = implementation("posted");
+    const reference = implementation("reference");
+    const sig = leakSignature("sev-es");
+    const start = bigScenario();
+    expect(runPair(start, posted, reference).findings.map((f) => f.signature)).toContain(sig);
+    const { test } = shows(posted, reference, sig);
+    const r = minimize(start, test, OPTIONS);
+    expect(r.scenario.host.cpus).toHaveLength(1);
+    expect(r.scenario.steps.length).toBeLessThanOrEqual(2);
+    expect(runPair(r.scenario, posted, reference).findings.map((f) => f.signature)).toContain(sig);
+    expect(checkScenario(r.scenario)).toBeNull();
+    expect(compareSize(r.scenario, start)).toBeLessThan(0);
+    expect(r.timedOut).toBe(false);
+  });
+
+  it("is deterministic: the same start and test give the same result", () => {
+    const sig = leakSignature("sev-es");
+    const options = { ...OPTIONS, maxCandidates: 150 };
+    const one = minimize(bigScenario(), shows(LEAKY, GOOD, sig).test, options);
+    const two = minimize(bigScenario(), shows(LEAKY, GOOD, sig).test, options);
+    expect(scenarioToText(two.scenario)).toBe(scenarioToText(one.scenario));
+    expect(two.candidates).toBe(one.candidates);
+  });
+
+  it("tests at most maxCandidates candidates, each once", () => {
+    for (const max of [0, 1, 5, 30]) {
+      const { test, calls } = shows(LEAKY, GOOD, leakSignature("sev-es"));
+      const r = minimize(bigScenario(), test, { ...OPTIONS, maxCandidates: max });
+      expect(r.candidates).toBeLessThanOrEqual(max);
+      expect(calls()).toBe(r.candidates);
+    }
+  });
+
+  it("returns the start untouched with no candidates to try", () => {
+    const start = bigScenario();
+    const r = minimize(start, () => true, { ...OPTIONS, maxCandidates: 0 });
+    expect(r).toEqual({ scenario: start, candidates: 0, timedOut: false });
+  });
+
+  it("reports hitting its time limit and keeps the best so far", () => {
+    const start = bigScenario();
+    const r = minimize(start, () => true, { ...OPTIONS, timeLimitMs: -1 });
+    expect(r.timedOut).toBe(true);
+    expect(r.scenario).toBe(start);
+  });
+
+  it("only ever hands the test valid scenarios no bigger than the best so far", () => {
+    let best = bigScenario();
+    const r = minimize(
+      best,
+      (s) => {
+        expect(checkScenario(s)).toBeNull();
+        expect(compareSize(s, best)).toBeLessThanOrEqual(0);
+        const keep = s.steps.some((st) => st.op === "pvclock");
+        if (keep) best = s;
+        return keep;
+      },
+      OPTIONS,
+    );
+    expect(r.scenario.steps).toEqual([{ op: "pvclock", gpa: 0x3000n }]);
+  });
+
+  it("moves CPUID toward a real profile and the vendor to AuthenticAMD", () => {
+    const epyc = PROFILES["epyc-9124"].cpu;
+    const odd = new Map(epyc.cpuid);
+    odd.set(0x80000005, { eax: 1, ebx: 2, ecx: 3, edx: 4 });
+    odd.set(0x8000001f, { ...epyc.cpuid.get(0x8000001f)!, ecx: 7 });
+    const start = scenario({ cpus: [{ vendor: "GenuineIntel", cpuid: odd }], steps: [] });
+    const r = minimize(start, () => true, { ...OPTIONS, profiles: [epyc] });
+    expect(r.scenario.host.cpus).toEqual([{ vendor: "AuthenticAMD", cpuid: epyc.cpuid }]);
+  });
+});
