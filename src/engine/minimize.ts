@@ -1,10 +1,10 @@
 // Shrinks a scenario to a smaller one that still shows the same signature: fewer CPUs, steps and ranges, then
 // simpler values (real-profile CPUID, round addresses). Deterministic: a bound on candidates, not on time, decides
 // where it stops; the time bound is a safety net reported when hit.
+import { cpuFromFields, fieldsOfCpu, type CpuFields } from "../scenario/profiles";
 import type { CpuidRegs, HostCpu, Scenario, Step } from "../scenario/types";
 import { checkScenario } from "../scenario/validate";
-import { scenarioToText } from "../scenario/codec";
-import { compareSize } from "../store/scenario-size";
+import { scenarioSize } from "../store/scenario-size";
 
 export interface MinimizeOptions {
   /** Candidates tried at most. */
@@ -85,13 +85,13 @@ function* candidates(s: Scenario, profiles: readonly HostCpu[]): Generator<Scena
   for (let i = 0; i < s.host.cpus.length; i++) {
     const cpu = s.host.cpus[i]!;
     for (const p of profiles) yield replaceCpu(s, i, { ...p, vendor: cpu.vendor });
+    // Field by field (PhysAddrSize, C-bit, PhysAddrReduction, …), toward each profile in turn.
+    const mine = fieldsOfCpu(cpu);
     for (const p of profiles) {
-      for (const [leaf, regs] of p.cpuid) {
-        const mine = cpu.cpuid.get(leaf);
-        if (!mine) continue;
-        for (const reg of ["eax", "ebx", "ecx", "edx"] as const) {
-          if (mine[reg] !== regs[reg]) yield replaceCpu(s, i, setLeaf(cpu, leaf, { ...mine, [reg]: regs[reg] }));
-        }
+      const theirs = fieldsOfCpu(p);
+      for (const k of Object.keys(mine) as (keyof CpuFields)[]) {
+        if (k === "vendor" || mine[k] === theirs[k]) continue;
+        yield replaceCpu(s, i, cpuFromFields({ ...mine, [k]: theirs[k] }));
       }
     }
     for (const leaf of cpu.cpuid.keys()) {
@@ -133,22 +133,55 @@ function isValid(s: Scenario): boolean {
   return checkScenario(s) === null;
 }
 
-/** Shrinks `start` while `test` holds; `test(start)` is assumed true. */
+/** How far a scenario is from the simplest: CPU fields away from the nearest profile, and unround step values. */
+function distance(s: Scenario, profiles: readonly CpuFields[]): number {
+  let d = s.host.ramBytes === DEFAULT_RAM ? 0 : 1;
+  if (s.host.decodeAssist) d++;
+  for (const cpu of s.host.cpus) {
+    const mine = fieldsOfCpu(cpu);
+    let nearest = Infinity;
+    for (const p of profiles) {
+      let diff = mine.vendor === p.vendor ? 0 : 1;
+      for (const k of Object.keys(mine) as (keyof CpuFields)[]) if (k !== "vendor" && mine[k] !== p[k]) diff++;
+      nearest = Math.min(nearest, diff);
+    }
+    d += nearest === Infinity ? 0 : nearest;
+  }
+  for (const st of s.steps) {
+    if (st.cpu !== undefined) d++;
+    if ((st.gpa & 0xfffn) !== 0n) d++;
+    if (st.op === "access")
+      d += (st.walk !== undefined ? 1 : 0) + (st.kind !== "read" ? 1 : 0) + (st.size !== 4 ? 1 : 0);
+    if (st.op === "mmio-nae") d += (st.size !== 4 ? 1 : 0) + (st.write ? 1 : 0);
+  }
+  return d;
+}
+
+/** Negative when `a` is simpler than `b`: fewer CPUs, ranges, steps, then closer to the profiles, then shorter. */
+function compareSimplicity(a: Scenario, b: Scenario, profiles: readonly CpuFields[]): number {
+  const sa = scenarioSize(a);
+  const sb = scenarioSize(b);
+  for (let i = 0; i < 3; i++) if (sa[i] !== sb[i]) return sa[i]! - sb[i]!;
+  const byDistance = distance(a, profiles) - distance(b, profiles);
+  return byDistance !== 0 ? byDistance : sa[3]! - sb[3]!;
+}
+
+/**
+ * Shrinks `start` while `test` holds; `test(start)` is assumed true. Only strictly simpler candidates are tried, so
+ * the search cannot wander or cycle; the first simpler candidate that still shows the signature is taken.
+ */
 export function minimize(start: Scenario, test: Test, options: MinimizeOptions): MinimizeResult {
   const deadline = Date.now() + options.timeLimitMs;
+  const profileFields = options.profiles.map(fieldsOfCpu);
   let best = start;
   let tried = 0;
-  const seen = new Set<string>([scenarioToText(start)]);
   let improved = true;
   while (improved) {
     improved = false;
     for (const candidate of candidates(best, options.profiles)) {
       if (tried >= options.maxCandidates) return { scenario: best, candidates: tried, timedOut: false };
       if (Date.now() > deadline) return { scenario: best, candidates: tried, timedOut: true };
-      if (!isValid(candidate) || compareSize(candidate, best) > 0) continue;
-      const key = scenarioToText(candidate);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (!isValid(candidate) || compareSimplicity(candidate, best, profileFields) >= 0) continue;
       tried++;
       if (test(candidate)) {
         best = candidate;
