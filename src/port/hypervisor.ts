@@ -12,8 +12,11 @@
  *  - handleExit(): the guest left with the given #VMEXIT: if the vcpu is not inside vcpu_run_svm (first run, or
  *    vmd handled the previous exit), VMM_IOC_RUN enters it first. The exit is put into the VMCB as the hardware
  *    does (EXITCODE, EXITINFO1/2 and the fetched-bytes count for #NPF; the GHCB MSR for VMGEXIT) and
- *    vcpu_run_svm's exit half runs. Its result maps to a Disposition: 0 resume; EAGAIN after an #NPF with
- *    VEE_FAULT_MMIO_ASSIST a vmd exit for MMIO emulation; anything else an error vmd gets from VMM_IOC_RUN.
+ *    vcpu_run_svm's exit half runs. Its result maps to a Disposition: 0 resume, or, after a VMGEXIT whose GHCB the
+ *    host left with a non-zero SW_EXITINFO1[31:0], resume with an error in the GHCB; EAGAIN after an #NPF with
+ *    VEE_FAULT_MMIO_ASSIST a vmd exit for MMIO emulation, and EAGAIN with the exit reason of an MMIO NAE event
+ *    (SEV_VMGEXIT_MMIO_READ/WRITE, a tree whose svm_handle_vmgexit forwards it) a vmd exit for the access in
+ *    vc_exit.vem; anything else an error vmd gets from VMM_IOC_RUN.
  *  - pvclock(): the guest's WRMSR KVM_MSR_SYSTEM_TIME = gpa | PVCLOCK_SYSTEM_TIME_ENABLE, delivered as an
  *    SVM_VMEXIT_MSR exit (svm_handle_msr -> vmm_init_pvclock -> vmm_update_pvclock), then the loop's next
  *    vmm_update_pvclock before the guest is entered again.
@@ -22,6 +25,7 @@ import type { Machine } from "../cpu/machine";
 import type { Disposition, Hypervisor, HypervisorFactory, VmExit } from "../cpu/hypervisor";
 import type { MemType, Scenario } from "../scenario/types";
 import { CContext } from "./c";
+import type { ghcb_sa } from "./ghcb";
 import { CPUID, cpu_set_vendor, new_cpu_info } from "./identcpu";
 import { newGlobals, type Kernel, type Tree } from "./kernel";
 import { pmap_bootstrap_env, pmap_create } from "./pmap";
@@ -31,6 +35,8 @@ import {
   EINVAL,
   KVM_MSR_SYSTEM_TIME,
   PVCLOCK_SYSTEM_TIME_ENABLE,
+  SEV_VMGEXIT_MMIO_READ,
+  SEV_VMGEXIT_MMIO_WRITE,
   SVM_VMEXIT_MSR,
   SVM_VMEXIT_NPF,
   VEE_BYTES_VALID,
@@ -154,7 +160,14 @@ export class PortHypervisor implements Hypervisor {
     } else {
       vmcb.v_ghcb_gpa = exit.ghcbMsr;
     }
-    return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+    this.k.ghcb_stored = null;
+    const d = this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+    /* the guest reads the status the host left in SW_EXITINFO1[31:0] (GHCB spec 56421: 0 is success) */
+    const ghcb = this.storedGhcb();
+    if (exit.code !== SVM_VMEXIT_NPF && d.kind === "resume" && ghcb && (ghcb.v_sw_exitinfo1 & 0xffffffffn) !== 0n) {
+      return { kind: "resume-ghcb-error" };
+    }
+    return d;
   }
 
   pvclock(gpa: bigint, cpu: number): Disposition {
@@ -172,6 +185,11 @@ export class PortHypervisor implements Hypervisor {
     vmcb.v_rax = val & 0xffffffffn;
     vcpu.vc_gueststate.vg_rdx = val >> 32n;
     return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+  }
+
+  /** What the exit's handlers left in the GHCB (kernel state the handlers set; null when they stored nothing). */
+  private storedGhcb(): ghcb_sa | null {
+    return this.k.ghcb_stored ?? null;
   }
 
   private requireVcpu(): vcpu {
@@ -208,6 +226,10 @@ export class PortHypervisor implements Hypervisor {
         gpa: vcpu.vc_control.v_exitinfo2,
         insnBytes: (vee.vee_insn_info & VEE_BYTES_VALID) !== 0,
       };
+    }
+    const reason = vcpu.vc_gueststate.vg_exit_reason;
+    if (ret === EAGAIN && (reason === SEV_VMGEXIT_MMIO_READ || reason === SEV_VMGEXIT_MMIO_WRITE)) {
+      return { kind: "vmd", reason: "mmio-nae", gpa: vcpu.vc_exit.vem.vem_gpa, insnBytes: false };
     }
     return { kind: "error", errno: ret };
   }

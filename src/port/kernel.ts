@@ -7,8 +7,10 @@
  */
 import type { Machine } from "../cpu/machine";
 import type { CContext } from "./c";
+import type { ghcb_sa } from "./ghcb";
 import type { cpu_info } from "./identcpu";
 import type { pmap, pmap_env } from "./pmap";
+import type { vm_create_params } from "./vmm";
 import type { vcpu } from "./vmm_machdep";
 
 /** File-scope globals of sys/arch/amd64/amd64/identcpu.c (all `int`, zero before identifycpu runs). */
@@ -21,13 +23,27 @@ export interface identcpu_globals {
   amd64_phys_addrsz: number;
   /** int amd64_phys_red; (added by the posted patch; stays 0 in trees without it) */
   amd64_phys_red: number;
+  /**
+   * uint64_t amd64_pa_rsvd_mask; (added by the proposed patch). Absent in trees without it; a C global starts at
+   * 0, so absent reads as 0n.
+   */
+  amd64_pa_rsvd_mask?: bigint;
 }
 
-/** The functions one variant (one tree) defines differently. */
+/**
+ * The functions one variant (one tree) defines differently: each tree names its version of every function a patch
+ * of this project changes (the tree before the patch names the shared versions).
+ */
 export interface Tree {
   readonly name: string;
   identifycpu(k: Kernel, ci: cpu_info): void;
   svm_handle_np_fault(k: Kernel, vcpu: vcpu): number;
+  /** Called by vcpu_init (vm_create -> VMM_IOC_CREATE). */
+  vcpu_init_svm(k: Kernel, vcpu: vcpu, vcp: vm_create_params): number;
+  /** Called by svm_handle_exit for SVM_VMEXIT_VMGEXIT. */
+  svm_handle_vmgexit(k: Kernel, vcpu: vcpu): number;
+  /** Called by vmm_init_pvclock and vmm_pv_wall_clock. */
+  vmm_gpa_is_valid(vcpu: vcpu, gpa: bigint, obj_size: bigint): number;
 }
 
 export interface Kernel {
@@ -43,6 +59,11 @@ export interface Kernel {
   /** curproc->p_vmspace->vm_map.pmap: the pmap of vmd's VM process, which runs the vcpu. */
   readonly curproc_pmap: pmap;
   readonly tree: Tree;
+  /**
+   * port-only: the GHCB the host stored into last, with the values it left there (what the guest reads back after
+   * VMGEXIT); the machine keeps no GHCB contents. Set by ghcb_store, cleared by the hypervisor before each exit.
+   */
+  ghcb_stored?: ghcb_sa | null;
 }
 
 export function newGlobals(): identcpu_globals {

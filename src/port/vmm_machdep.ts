@@ -25,6 +25,8 @@
  *    svm_handle_msr, vmm_alloc_asid (the ASID allocator; vc_vpid stays 0), km_alloc of the VMCB/HSA/VMSA/IOIO pages
  *    (they never fail), vcpu_writeregs_svm/vcpu_readregs_svm (register copies succeed). Exit codes of
  *    svm_handle_exit whose handlers are not ported throw.
+ *  - Calls of the functions a patch replaces (svm_handle_np_fault, vcpu_init_svm, svm_handle_vmgexit,
+ *    vmm_gpa_is_valid) go through `k.tree`, so each variant runs its own version (see kernel.ts).
  *  - uvm_fault_wire is a port-only model (uvm/uvm_fault.c): it wires vmd's page at `va` into vmd's pmap when the
  *    machine backs it (machine.vmdVaToPa), and fails with EFAULT otherwise.
  */
@@ -73,7 +75,6 @@ import {
   VMM_MEM_TYPE_MMIO,
   VMM_MEM_TYPE_REGULAR,
   vmm_get_guest_memtype,
-  vmm_gpa_is_valid,
   vmm_translate_gpa,
   type vm,
   type vm_create_params,
@@ -116,6 +117,10 @@ export const SVM_VMEXIT_VMGEXIT = 0x403;
 /* Additional VMEXIT codes used in SEV-ES/SNP in the GHCB */
 export const SEV_VMGEXIT_MMIO_READ = 0x80000001;
 export const SEV_VMGEXIT_MMIO_WRITE = 0x80000002;
+
+/* vmmvar.h: struct vm_exit_inout direction */
+export const VEI_DIR_OUT = 0;
+export const VEI_DIR_IN = 1;
 
 /* vmmvar.h: struct vm_exit_eptviolation */
 export const VEE_FAULT_INVALID = 0;
@@ -174,9 +179,25 @@ export interface vm_exit_eptviolation {
   vee_insn_bytes: Uint8Array; /* [SVM] bytes at {R,E,}IP */
 }
 
-/** struct vm_exit (the vei half of its union is not modelled). */
+/**
+ * struct vm_exit_mmio (added by the proposed patch): an MMIO access an SEV-ES guest asks vmd(8) for with an MMIO
+ * NAE event.
+ */
+export interface vm_exit_mmio {
+  vem_gpa: bigint; /* GPA of the access */
+  vem_data_gpa: bigint; /* GPA of the data (SW_SCRATCH) */
+  vem_size: bigint; /* Size of access */
+  vem_dir: number; /* Direction */
+}
+
+/**
+ * struct vm_exit (the vei member of its union is not modelled; the union's members are separate objects here, the
+ * exit handlers write the one vmd reads for the exit reason).
+ */
 export interface vm_exit {
   vee: vm_exit_eptviolation;
+  /** Only in trees with the proposed patch's vmmvar.h; unused by the others. */
+  vem: vm_exit_mmio;
 }
 
 export interface vcpu_gueststate {
@@ -245,7 +266,7 @@ export function new_vcpu(vm: vm): vcpu {
       v_rax: 0n,
     },
     vc_last_pcpu: null,
-    vc_exit: { vee: new_vee() },
+    vc_exit: { vee: new_vee(), vem: { vem_gpa: 0n, vem_data_gpa: 0n, vem_size: 0n, vem_dir: 0 } },
     vc_intr: 0,
     vc_irqready: 0,
     vc_gueststate: { vg_rax: 0n, vg_rbx: 0n, vg_rcx: 0n, vg_rdx: 0n, vg_rip: 0n, vg_exit_reason: 0, vg_rflags: 0n },
@@ -282,7 +303,7 @@ export function vcpu_init(k: Kernel, vcpu: vcpu, vcp: vm_create_params): number 
   /* Shadow PAT MSR, starting with host's value. */
   vcpu.vc_shadow_pat = 0x0007040600070406n; // rdmsr(MSR_CR_PAT): the power-on PAT
 
-  ret = vcpu_init_svm(k, vcpu, vcp); // (vmm_softc->mode == VMM_MODE_RVI)
+  ret = k.tree.vcpu_init_svm(k, vcpu, vcp); // (vmm_softc->mode == VMM_MODE_RVI)
 
   return ret;
 }
@@ -504,7 +525,7 @@ export function svm_handle_exit(k: Kernel, vcpu: vcpu): number {
       update_rip = 1;
       break;
     case SVM_VMEXIT_VMGEXIT:
-      ret = svm_handle_vmgexit(k, vcpu);
+      ret = k.tree.svm_handle_vmgexit(k, vcpu);
       break;
     default:
       // DPRINTF("%s: unhandled exit 0x%llx (pa=0x%llx)\n", ...);
@@ -560,9 +581,14 @@ export function ghcb_load(k: Kernel, va: bigint): ghcb_sa {
   return ghcb;
 }
 
-/** port-only: the host stores into the GHCB page (first store of a function): one write through the machine. */
-export function ghcb_store(k: Kernel, va: bigint): void {
+/**
+ * port-only: the host stores into the GHCB page (first store of a function): one write through the machine. `ghcb`,
+ * when given, is the structure the function goes on storing into; it is kept in `k.ghcb_stored` as what the guest
+ * will read back.
+ */
+export function ghcb_store(k: Kernel, va: bigint, ghcb?: ghcb_sa): void {
   k.machine.writeGhcb(PMAP_DIRECT_UNMAP(va));
+  if (ghcb !== undefined) k.ghcb_stored = ghcb;
 }
 
 /** port-only: the first store through a direct-map pointer into a page the guest shares (pvclock). */
@@ -663,7 +689,7 @@ export function svm_vmgexit_sync_guest(k: Kernel, vcpu: vcpu): number {
   svm_sw_exitinfo1 = ghcb.v_sw_exitinfo1;
   svm_sw_exitinfo2 = ghcb.v_sw_exitinfo2;
   ghcb_clear(ghcb);
-  ghcb_store(k, vcpu.vc_svm_ghcb_va); // port-only: ghcb_clear's memset is the first store into the page
+  ghcb_store(k, vcpu.vc_svm_ghcb_va, ghcb); // port-only: ghcb_clear's memset is the first store into the page
   valid_bm = ghcb.valid_bitmap;
 
   switch (svm_sw_exitcode) {
@@ -911,7 +937,7 @@ export function svm_handle_msr(k: Kernel, vcpu: vcpu): number {
  */
 export function vmm_init_pvclock(k: Kernel, vcpu: vcpu, gpa: bigint): void {
   const pvclock_gpa = gpa & 0xfffffffffffffff0n; // paddr_t pvclock_gpa = gpa & 0xFFFFFFFFFFFFFFF0;
-  if (!vmm_gpa_is_valid(vcpu, pvclock_gpa, SIZEOF_PVCLOCK_TIME_INFO)) {
+  if (!k.tree.vmm_gpa_is_valid(vcpu, pvclock_gpa, SIZEOF_PVCLOCK_TIME_INFO)) {
     /* XXX: Kill guest? */
     vmm_inject_gp(vcpu);
     return;
@@ -965,7 +991,7 @@ export function vmm_pv_wall_clock(k: Kernel, vcpu: vcpu, gpa: bigint): void {
   const hpa = ref(0n);
 
   err: {
-    if (!vmm_gpa_is_valid(vcpu, gpa, SIZEOF_PVCLOCK_WALL_CLOCK)) break err; // goto err;
+    if (!k.tree.vmm_gpa_is_valid(vcpu, gpa, SIZEOF_PVCLOCK_WALL_CLOCK)) break err; // goto err;
 
     /* XXX: handle case when this struct goes over page boundaries */
     if ((gpa & PAGE_MASK) + SIZEOF_PVCLOCK_WALL_CLOCK > PAGE_SIZE) break err; // goto err;

@@ -1,11 +1,12 @@
 // The registry of the port's variants: one line per variant file.
 import { posted } from "./posted";
 import { prePatch } from "./pre-patch";
+import { proposed } from "./proposed";
 import type { PortVariant } from "./variant";
 
 export type { PortVariant } from "./variant";
 
-const REGISTRY: readonly PortVariant[] = [prePatch, posted];
+const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed];
 
 /** The variant named `name`; throws with the known names for an unknown one. */
 export function getVariant(name: string): PortVariant {

@@ -14,7 +14,7 @@ import { int, u64sub } from "../c";
 import { CPUID, CPUID_AMD_SEV_CAP, CPUV_AMD, CPUV_INTEL, type cpu_info } from "../identcpu";
 import { curcpu, type Kernel } from "../kernel";
 import { PROT_EXEC, PROT_READ, PROT_WRITE, pmap_enter, trunc_page } from "../pmap";
-import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype } from "../vmm";
+import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype, vmm_gpa_is_valid } from "../vmm";
 import {
   EAGAIN,
   EINVAL,
@@ -23,6 +23,8 @@ import {
   VEE_FAULT_MMIO_ASSIST,
   memset_vee,
   svm_fault_page,
+  svm_handle_vmgexit,
+  vcpu_init_svm,
   type vcpu,
 } from "../vmm_machdep";
 import { portVariant } from "./variant";
@@ -131,4 +133,8 @@ export const posted = portVariant("the tree with the seed's patch (tech@, 2025-1
   name: "posted",
   identifycpu,
   svm_handle_np_fault,
+  /* not touched by the patch: */
+  vcpu_init_svm,
+  svm_handle_vmgexit,
+  vmm_gpa_is_valid,
 });

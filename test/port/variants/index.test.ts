@@ -4,8 +4,8 @@ import { getVariant, variantNames } from "../../../src/port/variants";
 import { scenario } from "../fixtures";
 
 describe("the variant registry", () => {
-  it("lists pre-patch and posted", () => {
-    expect(variantNames()).toEqual(["pre-patch", "posted"]);
+  it("lists pre-patch, posted and proposed", () => {
+    expect(variantNames()).toEqual(["pre-patch", "posted", "proposed"]);
   });
 
   it("returns each variant by name, with a factory whose hypervisor carries that name", () => {
@@ -19,6 +19,8 @@ describe("the variant registry", () => {
   });
 
   it("rejects an unknown name and lists the known ones", () => {
-    expect(() => getVariant("proposed")).toThrow(/unknown port variant "proposed" \(known: pre-patch, posted\)/);
+    expect(() => getVariant("committed")).toThrow(
+      /unknown port variant "committed" \(known: pre-patch, posted, proposed\)/,
+    );
   });
 });
