@@ -3,6 +3,9 @@ import { flagHelp, parseArgs, type ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, processIo, UsageError, type Io } from "./io";
 import { corpusCommand } from "./corpus-command";
 import { fuzzCommand } from "./fuzz-command";
+import { mergeCommand } from "./merge-command";
+import { nightlyCommand } from "./nightly-command";
+import { reportCommand } from "./report-command";
 import { minimizeCommand } from "./minimize-command";
 import { replayCommand } from "./replay-command";
 import { runCommand } from "./run-command";
@@ -51,6 +54,24 @@ const COMMANDS: Command[] = [
     usage: "corpus add FILE…",
     help: "promote scenarios or findings into corpus/ with their current results as expectation",
     run: corpusCommand,
+  },
+  {
+    name: "nightly",
+    usage: "nightly --time SECONDS --out DIR",
+    help: "random, property and sweep in one budget, date seed; summary.json/md/html, map.svg, crashes/ in DIR",
+    run: nightlyCommand,
+  },
+  {
+    name: "merge",
+    usage: "merge DIR… --out DIR",
+    help: "merge shard output folders (summary.json + crashes/) into one",
+    run: mergeCommand,
+  },
+  {
+    name: "report",
+    usage: "report DIR [--out DIR]",
+    help: "render summary.md, summary.html and map.svg again from DIR/summary.json",
+    run: reportCommand,
   },
 ];
 

@@ -1,0 +1,119 @@
+// summary.html: the same report as summary.md, one self-contained page with the divergence map's SVG inline.
+import { divergenceSvg } from "./divergence-svg";
+import { escapeXml as h } from "./escape";
+import { NOT_STORED, byEngineText, count, firstHitText, percent, seconds, summaryFacts } from "./summary-facts";
+import type { Summary } from "./summary-types";
+
+const STYLE = `
+body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 14px; margin: 24px; color: #1a1a1a; }
+h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 17px; margin: 28px 0 8px; }
+ul.about { margin: 0; padding-left: 20px; } ul.about li { margin: 2px 0; }
+table { border-collapse: collapse; font-size: 12.5px; }
+th, td { border: 1px solid #c8c8c8; padding: 3px 7px; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; } td.num { text-align: right; white-space: nowrap; }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
+.sev { display: inline-block; padding: 0 6px; border-radius: 3px; color: #000; white-space: nowrap; }
+.sev-security { background: #D55E00; color: #fff; } .sev-crash { background: #CC79A7; }
+.sev-functional { background: #E69F00; } .sev-bug { background: #000; color: #fff; }
+.sev-ub { background: #009E73; color: #fff; } .sev-info { background: #56B4E9; }
+.new { font-weight: bold; color: #B00020; }
+.map { overflow-x: auto; } .map svg { max-width: 100%; height: auto; }
+`;
+
+function sev(s: string): string {
+  return `<span class="sev sev-${h(s)}">${h(s)}</span>`;
+}
+
+function table(head: string[], rows: string[][], numeric: number[] = []): string {
+  const th = head.map((x) => `<th>${h(x)}</th>`).join("");
+  const body = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`)
+    .join("\n");
+  return `<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+export function summaryHtml(s: Summary): string {
+  const facts = summaryFacts(s);
+  const parts: string[] = [
+    `<!DOCTYPE html>`,
+    `<html lang="en"><head><meta charset="utf-8"><title>${h(facts.title)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${h(facts.title)}</h1>`,
+    `<ul class="about">`,
+    ...facts.about.map((l) => `<li>${h(l)}</li>`),
+    facts.coverage ? `<li>${h(facts.coverage)}</li>` : "",
+    `<li>${count(s.findings.length)} signatures, ${
+      facts.newFindings.length > 0 ? `<span class="new">${facts.newFindings.length} new</span>` : "none new"
+    } (new: not in crashes/ before this run)</li>`,
+    `</ul>`,
+    `<h2>New since the last run</h2>`,
+  ];
+  if (facts.newFindings.length === 0) parts.push(`<p>Nothing new: every signature found was already in crashes/.</p>`);
+  else
+    parts.push(
+      `<ul>`,
+      ...facts.newFindings.map(
+        (f) =>
+          `<li>${sev(f.severity)} ${h(f.class)}: <code>${h(f.signature)}</code> — <code>${h(f.replay)}</code></li>`,
+      ),
+      `</ul>`,
+    );
+  parts.push(`<h2>Divergence map</h2>`);
+  if (s.map.length === 0) parts.push(`<p>No sweep ran: no map.</p>`);
+  else
+    parts.push(
+      `<div class="map">${divergenceSvg(s.map, { title: "Divergence map", subtitle: facts.coverage ? `${facts.coverage}; colour: worst finding of the cell over the panel's C-bit positions` : undefined })}</div>`,
+    );
+  parts.push(`<h2>Findings</h2>`);
+  if (s.findings.length === 0) parts.push(`<p>No finding: A and B agreed on every scenario.</p>`);
+  else
+    parts.push(
+      table(
+        ["new", "severity", "class", "signature", "minimal profile", "hits", "hits by engine", "first hit", "replay"],
+        s.findings.map((f) => [
+          f.new ? `<span class="new">NEW</span>` : "",
+          sev(f.severity),
+          h(f.class),
+          `<code>${h(f.signature)}</code>`,
+          h(f.profile),
+          count(f.hits),
+          h(byEngineText(f)),
+          h(firstHitText(f)),
+          f.replay ? `<code>${h(f.replay)}</code>` : h(NOT_STORED),
+        ]),
+        [5],
+      ),
+      `<p>First hit: the engine that hit the signature first, after how many of its scenarios and seconds of its campaign.</p>`,
+    );
+  parts.push(
+    `<h2>Engines</h2>`,
+    table(
+      [
+        "engine",
+        "shards",
+        "jobs",
+        "scenarios",
+        "planned",
+        "ran its plan",
+        "seconds",
+        "scenarios/s",
+        "signatures",
+        "hit first",
+      ],
+      facts.engines.map((e) => [
+        h(e.engine),
+        h(e.shards.join(", ")),
+        String(e.jobs),
+        count(e.execs),
+        e.planned === undefined ? "" : `${count(e.planned)} (${percent(e.execs, e.planned)} ran)`,
+        e.complete === undefined ? "" : e.complete ? "yes" : "no: stopped by the clock",
+        h(seconds(e.seconds)),
+        count(Math.round(e.execs / Math.max(e.seconds, 0.001))),
+        String(e.signatures),
+        String(e.firstToHit),
+      ]),
+      [2, 3, 4, 6, 7, 8, 9],
+    ),
+    `</body></html>`,
+  );
+  return `${parts.filter((p) => p !== "").join("\n")}\n`;
+}
