@@ -7,7 +7,7 @@ import { PROFILES } from "../../src/scenario/profiles";
 import { PROFILE_ORDER } from "../../src/scenario/space";
 import type { Scenario } from "../../src/scenario/types";
 import { checkScenario } from "../../src/scenario/validate";
-import { compareSize } from "../../src/store/scenario-size";
+import { compareSize, scenarioSize } from "../../src/store/scenario-size";
 import { amdCpu, MMIO_BAR, scenario } from "../port/fixtures";
 import { GOOD, LEAKY, leakSignature } from "./fixtures";
 
@@ -90,13 +90,19 @@ describe("minimize", () => {
     expect(r.scenario).toBe(start);
   });
 
-  it("only ever hands the test valid scenarios no bigger than the best so far", () => {
+  it("only ever hands the test valid scenarios with no more CPUs, ranges and steps than the best, each once", () => {
     let best = bigScenario();
+    const tried = new Set<string>();
+    const counts = (s: Scenario) => scenarioSize(s).slice(0, 3);
     const r = minimize(
       best,
       (s) => {
         expect(checkScenario(s)).toBeNull();
-        expect(compareSize(s, best)).toBeLessThanOrEqual(0);
+        const [c, b] = [counts(s), counts(best)];
+        expect(c[0]! < b[0]! || (c[0] === b[0] && (c[1]! < b[1]! || (c[1] === b[1] && c[2]! <= b[2]!)))).toBe(true);
+        const text = scenarioToText(s);
+        expect(tried.has(text)).toBe(false);
+        tried.add(text);
         const keep = s.steps.some((st) => st.op === "pvclock");
         if (keep) best = s;
         return keep;
@@ -104,6 +110,20 @@ describe("minimize", () => {
       OPTIONS,
     );
     expect(r.scenario.steps).toEqual([{ op: "pvclock", gpa: 0x3000n }]);
+  });
+
+  it("goes down to one read of 4 bytes at a page-aligned MMIO address when the candidates allow", () => {
+    const r = minimize(bigScenario(), shows(LEAKY, GOOD, leakSignature("sev-es")).test, {
+      ...OPTIONS,
+      maxCandidates: 5000,
+    });
+    expect(r.candidates).toBeLessThan(5000);
+    expect(r.scenario.steps).toEqual([{ op: "access", gpa: expect.any(BigInt), kind: "read", size: 4 }]);
+    const gpa = r.scenario.steps[0]!.gpa;
+    expect(gpa & 0xfffn).toBe(0n);
+    expect([0xf0000000n, 0xf0001000n]).toContain(gpa);
+    expect(r.scenario.host.cpus).toHaveLength(1);
+    expect(r.scenario.host.decodeAssist).toBe(false);
   });
 
   it("moves CPUID toward a real profile and the vendor to AuthenticAMD", () => {

@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync } from "fs";
+import { join } from "path";
+import { describe, expect, it } from "vitest";
+import { runPair } from "../../src/diff/run-pair";
+import { implementation } from "../../src/impls";
+import { decodeFindingFile } from "../../src/store/finding-file";
+import { cli, lines, tempDir } from "./helpers";
+
+function readDir(dir: string): Map<string, string> {
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((n) => [n, readFileSync(join(dir, n), "utf8")]),
+  );
+}
+
+describe("fuzz", () => {
+  it("stores each new signature once, as a finding file that replays to the same signature; exit 1", async () => {
+    const crashes = join(tempDir(), "crashes");
+    const r = await cli("fuzz", "--runs", "200", "--seed", "3", "--crashes", crashes, "--quiet");
+    expect(r.code).toBe(1);
+    expect(r.err).toBe("");
+    const files = readDir(crashes);
+    expect(files.size).toBeGreaterThan(0);
+    const signatures = new Set<string>();
+    for (const [name, text] of files) {
+      const f = decodeFindingFile(text);
+      expect(signatures.has(f.signature)).toBe(false);
+      signatures.add(f.signature);
+      expect(f.severity).not.toBe("info");
+      expect(f.found).toMatchObject({ engine: "random", seed: "3" });
+      expect(text).toContain(`"replay": "vmm-difffuzz replay ${join(crashes, name)}"`);
+      const again = runPair(f.scenario, implementation(f.impl), implementation(f.against)).findings;
+      expect(again.map((g) => g.signature)).toContain(f.signature);
+    }
+    expect(r.out).toContain(`${files.size} new signature(s) stored in ${crashes}/`);
+  });
+
+  it("writes byte-identical finding files for the same seed and runs", async () => {
+    const dir = tempDir();
+    const [a, b] = [join(dir, "a"), join(dir, "b")];
+    await cli("fuzz", "--runs", "200", "--seed", "3", "--crashes", a, "--quiet", "--minimize-time", "120");
+    await cli("fuzz", "--runs", "200", "--seed", "3", "--crashes", b, "--quiet", "--minimize-time", "120");
+    const fa = readDir(a);
+    const fb = readDir(b);
+    expect([...fb.keys()]).toEqual([...fa.keys()]);
+    for (const [name, text] of fa) expect(fb.get(name)!.split(b).join(a)).toBe(text);
+  });
+
+  it("exits 0 with no new signature when crashes/ already holds everything found", async () => {
+    const crashes = join(tempDir(), "crashes");
+    const argv = ["fuzz", "--runs", "60", "--seed", "5", "--crashes", crashes, "--quiet", "--no-minimize"];
+    const first = await cli(...argv);
+    expect(first.code).toBe(1);
+    const before = readDir(crashes);
+    const second = await cli(...argv);
+    expect(second.code).toBe(0);
+    expect(second.out).toMatch(/no new signature\n$/);
+    expect(readDir(crashes)).toEqual(before);
+  });
+
+  it("--json lists every signature found with class, severity, signature and step", async () => {
+    const crashes = join(tempDir(), "crashes");
+    const r = await cli(
+      "fuzz",
+      "--runs",
+      "60",
+      "--seed",
+      "5",
+      "--crashes",
+      crashes,
+      "--quiet",
+      "--no-minimize",
+      "--json",
+    );
+    const out = JSON.parse(r.out);
+    expect(out).toMatchObject({ engine: "random", seed: 5, impl: "posted", against: "reference", execs: 60 });
+    expect(out.findings.length).toBeGreaterThan(0);
+    for (const f of out.findings) {
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(["class", "severity", "signature", "step"]));
+      expect(f.step === null || Number.isInteger(f.step)).toBe(true);
+    }
+    const stored = [...readDir(crashes).values()].map((t) => decodeFindingFile(t).signature).sort();
+    const reported = out.findings
+      .filter((f: any) => f.severity !== "info")
+      .map((f: any) => f.signature)
+      .sort();
+    expect(stored).toEqual(reported);
+  });
+
+  it("runs exactly --runs scenarios", async () => {
+    const crashes = join(tempDir(), "crashes");
+    const r = await cli("fuzz", "--runs", "17", "--crashes", crashes, "--quiet", "--no-minimize", "--json");
+    expect(JSON.parse(r.out).execs).toBe(17);
+  });
+
+  for (const [what, argv, message] of [
+    ["an unknown engine", ["--engine", "magic"], /^--engine must be one of random, property, sweep, coverage/],
+    ["a negative seed", ["--seed", "-1"], /^--seed must be a whole number >= 0/],
+    ["a shard out of range", ["--shard", "2/2"], /^--shard must be I\/N with 0 <= I < N/],
+    ["zero runs", ["--runs", "0"], /^--runs must be a positive number/],
+    ["a fractional run count", ["--runs", "1.5"], /^--runs must be a whole number/],
+    ["a file argument", ["x.json"], /^fuzz takes no file arguments/],
+  ] as const) {
+    it(`rejects ${what} with one line and exit 2`, async () => {
+      const r = await cli("fuzz", ...argv, "--crashes", join(tempDir(), "c"));
+      expect(r.code).toBe(2);
+      expect(lines(r.err)).toHaveLength(1);
+      expect(r.err.replace(/^vmm-difffuzz fuzz: /, "")).toMatch(message);
+    });
+  }
+});
