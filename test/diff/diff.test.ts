@@ -187,6 +187,15 @@ describe("memory-reached (host-memory-exposure)", () => {
     expect(diffOutcomes(SC, outcome("A", same), outcome("B", same))).toEqual([]);
   });
 
+  it("reports a side whose step reaches more host memory than the other's, even when one address is shared", () => {
+    const read: Event = { kind: "host-access", pa: 0x1000n, memory: "host-ram", write: false, purpose: "ghcb" };
+    const write: Event = { kind: "host-access", pa: 0x2000n, memory: "host-ram", write: true, purpose: "ghcb" };
+    const vmgexit: Event = { kind: "vmgexit", ghcbGpa: 0x1000n };
+    const a = outcome("A", withStep(3, [vmgexit, read, write, { kind: "resume" }]));
+    const b = outcome("B", withStep(3, [vmgexit, read, { kind: "resume" }]));
+    expect(diffOutcomes(SC, a, b).map((f) => [f.class, f.side, f.step])).toEqual([["host-memory-exposure", "A", 3]]);
+  });
+
   it("reports each side when both reach host RAM at different addresses", () => {
     const at = (hpa: bigint): Event => ({ kind: "guest-access", hpa, memory: "host-ram", write: false });
     const found = diffOutcomes(SC, outcome("A", withStep(1, [at(0x10n)])), outcome("B", withStep(1, [at(0x20n)])));

@@ -3,7 +3,7 @@ import { Campaign, type CampaignOptions, type Engine, type NewSignature } from "
 import type { Scenario, Step } from "../../src/scenario/types";
 import { scenarioSize } from "../../src/store/scenario-size";
 import { MATISSE, MMIO_BAR, PLAIN, scenario } from "../port/fixtures";
-import { GOOD, LEAKY, leakSignature } from "./fixtures";
+import { ACCESSED, GOOD, LEAKY, leakSignature } from "./fixtures";
 
 const RAM_ONLY = scenario({ steps: [{ op: "access", gpa: 0x200000n, kind: "write", size: 8 }] });
 const mmio = (gpa: bigint, extra: Step[] = []): Scenario =>
@@ -117,6 +117,17 @@ describe("Campaign", () => {
     expect(news[0]!.scenario).toBe(sc);
     expect(news[0]!.finding.step).toBe(1);
     expect(stats.hits.get(leakSignature("sev-es"))!.count).toBe(1);
+  });
+
+  it("does not minimize an info finding (PTE bits only), but hands it on", () => {
+    const sc = mmio(MMIO_BAR, [
+      { op: "access", gpa: 0x200000n, kind: "write", size: 8 },
+      { op: "access", gpa: 0x201000n, kind: "write", size: 8 },
+    ]);
+    const { c, news } = campaign({ implA: ACCESSED, minimizeCandidates: 500 });
+    c.run(listEngine([sc]));
+    expect(news.map((n) => [n.finding.class, n.finding.signature])).toEqual([["pte-bits", "pte-bits|both|bits:0x20"]]);
+    expect(news[0]!.scenario).toBe(sc);
   });
 
   it("counts scenarios run outside execute", () => {

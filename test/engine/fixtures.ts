@@ -1,5 +1,5 @@
-// Two small hand-written hypervisors for the engine's tests, independent of the port and the reference: one maps
-// RAM and sends MMIO to vmd, the other maps MMIO pages to host frame 0 (a host-memory exposure).
+// Small hand-written hypervisors for the engine's tests, independent of the port and the reference: one maps
+// RAM and sends MMIO to vmd, another maps MMIO pages to host frame 0 (a host-memory exposure).
 import type { Disposition, Hypervisor, HypervisorFactory, VmExit } from "../../src/cpu/hypervisor";
 import { SVM_VMEXIT_NPF } from "../../src/cpu/hypervisor";
 import type { Machine } from "../../src/cpu/machine";
@@ -8,7 +8,7 @@ import type { Scenario } from "../../src/scenario/types";
 
 const PTE_URWP = 0x7n;
 
-function fake(name: string, mmio: "vmd" | "frame0"): HypervisorFactory {
+function fake(name: string, mmio: "vmd" | "frame0", ramFlags = 0n): HypervisorFactory {
   return (machine: Machine, scenario: Scenario): Hypervisor => {
     const npt = new Map<bigint, bigint>();
     const isMmio = (gpa: bigint) =>
@@ -24,7 +24,7 @@ function fake(name: string, mmio: "vmd" | "frame0"): HypervisorFactory {
         const page = gpa & ~0xfffn;
         const backing = machine.backingOf(page);
         if (backing !== null) {
-          npt.set(page, backing | PTE_URWP);
+          npt.set(page, backing | PTE_URWP | ramFlags);
           return { kind: "resume" };
         }
         if (!isMmio(gpa)) return { kind: "error", errno: 14 };
@@ -39,6 +39,8 @@ function fake(name: string, mmio: "vmd" | "frame0"): HypervisorFactory {
 
 export const GOOD: Implementation = { name: "good", factory: fake("good", "vmd") };
 export const LEAKY: Implementation = { name: "leaky", factory: fake("leaky", "frame0") };
+/** Like GOOD, with the accessed bit set in RAM entries: the PTEs differ in bits only. */
+export const ACCESSED: Implementation = { name: "accessed", factory: fake("accessed", "vmd", 0x20n) };
 
 /** The signature LEAKY gives against GOOD on an MMIO access of a guest of kind `kind`. */
 export const leakSignature = (kind: string) => `host-memory-exposure|A|guest-access:host-ram|mmio|${kind}`;
