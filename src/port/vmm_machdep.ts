@@ -185,8 +185,8 @@ export interface vm_exit_eptviolation {
  */
 export interface vm_exit_mmio {
   vem_gpa: bigint; /* GPA of the access */
-  vem_data_gpa: bigint; /* GPA of the data (SW_SCRATCH) */
-  vem_size: bigint; /* Size of access */
+  vem_data_gpa: bigint; /* GPA of data (SW_SCRATCH) */
+  vem_size: bigint; /* Size of access in bytes */
   vem_dir: number; /* Direction */
 }
 

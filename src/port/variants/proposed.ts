@@ -85,9 +85,9 @@ import {
 import { portVariant } from "./variant";
 
 /* specialreg.h, as the proposed diff corrects and extends it */
-/** MSR_SYSCFG: AMD's SYSCFG is C001_0010h (the tree defines 0xc0000010, which no code uses). */
+/** #define MSR_SYSCFG 0xc0010010: AMD's SYSCFG is C001_0010h (the tree had 0xc0000010, which no code uses). */
 export const MSR_SYSCFG = 0xc0010010;
-/** SYSCFG bit 23, MemEncryptionModEn: memory encryption (SME/SEV) is enabled. */
+/** #define SYSCFG_MEMENCMODEN (1ULL << 23) (SME/SEV enabled): SYSCFG bit 23, MemEncryptionModEn. */
 export const SYSCFG_MEMENCMODEN = 1n << 23n;
 
 /** port-only: cpu_sev_guestmode (machdep.c); the port's kernel is never an SEV guest. */
@@ -128,7 +128,7 @@ export function cpu_pa_rsvd_mask(k: Kernel, ci: cpu_info): bigint {
   // + if (!cpu_sev_guestmode && rdmsr_safe(MSR_SYSCFG, &syscfg) == 0 &&
   // +     (syscfg & SYSCFG_MEMENCMODEN)) {
   if (!cpu_sev_guestmode && rdmsr_safe(k, ci, MSR_SYSCFG, syscfg) === 0 && (syscfg.value & SYSCFG_MEMENCMODEN) !== 0n) {
-    // + pa_bits -= (ci->ci_feature_amdsev_ebx >> 6) & 0x3f;
+    // + pa_bits -= (int)((ci->ci_feature_amdsev_ebx >> 6) & 0x3f);
     pa_bits = k.cx.intsub(
       pa_bits,
       k.cx.u32shr(ci.ci_feature_amdsev_ebx, 6, "identcpu.c:cpu_pa_rsvd_mask:ebx >> 6") & 0x3f,
@@ -174,7 +174,7 @@ export function identifycpu(k: Kernel, ci: cpu_info): void {
     ci.ci_feature_amdsev_ecx = r.ecx;
     ci.ci_feature_amdsev_edx = r.edx;
     // pcpuid3(ci, "8000001F", ...);
-    /* vmm(4) may run a vcpu on any CPU: keep what holds on all of them. */
+    /* vmm(4) may run a vcpu on any CPU: keep what holds on all */
     if (CPU_IS_PRIMARY(ci)) {
       // + if (CPU_IS_PRIMARY(ci)) {
       k.g.amd64_pos_cbit = ci.ci_feature_amdsev_ebx & 0x3f; // +  amd64_pos_cbit = (ci->ci_feature_amdsev_ebx & 0x3f);
@@ -259,11 +259,12 @@ export function svm_handle_np_fault(k: Kernel, vcpu: vcpu): number {
         // + if (vcpu->vc_seves) {
         vee.vee_fault_type = VEE_FAULT_HANDLED; // + vee->vee_fault_type = VEE_FAULT_HANDLED;
         /*
-         * Map the page to an address whose bits are reserved in
-         * nested page table entries on all CPUs (see identifycpu()):
-         * the guest's next access raises #VC(SVM_VMEXIT_NPF) in the
-         * guest instead of #NPF, and the guest asks for the access
-         * with an MMIO NAE event (GHCB specification 4.1.5).
+         * Map the page to an address whose bits are reserved
+         * in nested page table entries on all CPUs (see
+         * identifycpu()): the guest's next access raises
+         * #VC(SVM_VMEXIT_NPF) in the guest instead of #NPF,
+         * and the guest asks for the access with an MMIO NAE
+         * event (GHCB specification 4.1.5).
          */
         // + ret = pmap_enter(vcpu->vc_parent->vm_pmap, trunc_page(gpa), amd64_pa_rsvd_mask,
         // +     PROT_READ | PROT_WRITE | PROT_EXEC, 0);
@@ -393,11 +394,11 @@ export function svm_handle_vmgexit(k: Kernel, vcpu: vcpu): number {
     if ((vmcb.v_ghcb_gpa & u64not(PG_FRAME)) === 0n && (vmcb.v_ghcb_gpa & PG_FRAME) !== 0n) {
       /*
        * Guest provides a valid guest physical address for the
-       * GHCB.  The guest may move its GHCB (e.g. to a backup
-       * GHCB), so take the address of every VMGEXIT.  It has to
-       * be guest memory: the nested page table entry of an MMIO
-       * page of an SEV-ES guest maps no memory (see
-       * svm_handle_np_fault()).
+       * GHCB.  The guest may move its GHCB (e.g. to a backup GHCB
+       * while the first is in use), so take the address of every
+       * VMGEXIT.  It has to be guest memory: the nested page table
+       * entry of an MMIO page of an SEV-ES guest maps no memory
+       * (see svm_handle_np_fault()).
        */
       ghcb_gpa = vmcb.v_ghcb_gpa & PG_FRAME;
       // + if (vmm_get_guest_memtype(vm, ghcb_gpa) !=
@@ -480,11 +481,11 @@ export function svm_handle_vmgexit(k: Kernel, vcpu: vcpu): number {
       case BigInt(SEV_VMGEXIT_MMIO_WRITE): // + case SEV_VMGEXIT_MMIO_WRITE:
         /*
          * The guest asks for an MMIO access it took #VC for (see
-         * svm_handle_np_fault()).  vmd(8) emulates it and finds
-         * or puts the data at SW_SCRATCH in the GHCB's shared
-         * buffer.  The guest does not run before vmd is done, so
-         * the result goes into the GHCB now: sync_guest would
-         * clear the shared buffer.  Only MMIO is emulated; any
+         * svm_handle_np_fault()).  vmd(8) emulates it and finds or
+         * puts the data at SW_SCRATCH in the GHCB's shared buffer.
+         * The guest does not run before vmd is done, so the result
+         * goes into the GHCB now; svm_vmgexit_sync_guest() would
+         * clear the shared buffer.  Only MMIO is emulated, any
          * other GPA raises #GP in the guest.
          */
         ghcb = ghcb_load(k, vcpu.vc_svm_ghcb_va); // port-only: the page, at the case's first access
@@ -495,6 +496,7 @@ export function svm_handle_vmgexit(k: Kernel, vcpu: vcpu): number {
         // + if (vmm_get_guest_memtype(vm, vmcb->v_exitinfo1) !=
         // +     VMM_MEM_TYPE_MMIO) {
         if (vmm_get_guest_memtype(vm, vmcb.v_exitinfo1) !== VMM_MEM_TYPE_MMIO) {
+          /* #GP(0) in event injection format */
           ghcb.v_sw_exitinfo1 = 1n; // + ghcb->v_sw_exitinfo1 = 1;
           // + ghcb->v_sw_exitinfo2 = VMM_EX_GP | (3ULL << 8) | (1ULL << 11) | (1ULL << 31);
           ghcb.v_sw_exitinfo2 = GHCB_EXITINFO2_GP;

@@ -1,8 +1,15 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GUEST_BACKING_BASE, Machine } from "../../../src/cpu/machine";
 import { runScenario } from "../../../src/cpu/vcpu";
+import { collectingContext } from "../../../src/port/c";
 import { PortHypervisor } from "../../../src/port/hypervisor";
+import { new_cpu_info } from "../../../src/port/identcpu";
+import type { Kernel } from "../../../src/port/kernel";
 import { getVariant, variantNames } from "../../../src/port/variants";
 import { posted } from "../../../src/port/variants/posted";
 import { prePatch } from "../../../src/port/variants/pre-patch";
@@ -390,4 +397,88 @@ describe("the thread's case end to end (EPYC 9124, vmd-like map)", () => {
         if (e.kind === "guest-access" || e.kind === "host-access") expect(e.memory).toBe("guest-ram");
     }
   });
+});
+
+describe("cpu_pa_rsvd_mask against the C of proposed.diff, compiled with cc -fsanitize=undefined", () => {
+  const hasCc = spawnSync("cc", ["--version"], { encoding: "utf8" }).status === 0;
+
+  /** The function as the diff adds it: its `+` lines from "static uint64_t" to the closing brace. */
+  function functionFromDiff(): string {
+    const lines = readFileSync(join(__dirname, "../../../src/port/variants/proposed.diff"), "utf8").split("\n");
+    const start = lines.findIndex((l, i) => l === "+static uint64_t" && lines[i + 1]!.startsWith("+cpu_pa_rsvd_mask("));
+    const end = lines.findIndex((l, i) => i > start && l === "+}");
+    expect(start).toBeGreaterThan(0);
+    return lines
+      .slice(start, end + 1)
+      .map((l) => l.slice(1))
+      .join("\n");
+  }
+
+  const HARNESS = (fn: string) => String.raw`
+#include <stdio.h>
+#include <stdint.h>
+#define MIN(a,b) (((a)<(b))?(a):(b))
+#define MAX(a,b) (((a)>(b))?(a):(b))
+#define PAGE_SHIFT 12
+#define MSR_SYSCFG 0xc0010010
+#define SYSCFG_MEMENCMODEN (1ULL << 23)
+typedef uint32_t u_int32_t;
+struct cpu_info { u_int32_t ci_feature_amdspec_eax, ci_feature_amdsev_ebx; };
+int cpu_sev_guestmode;
+static uint64_t syscfg_value;
+static int rdmsr_safe(unsigned int msr, uint64_t *v) { if (msr != MSR_SYSCFG) return 1; *v = syscfg_value; return 0; }
+${fn}
+int main(void) {
+	unsigned int eax, ebx, enc;
+	struct cpu_info ci;
+	while (scanf("%x %x %u", &eax, &ebx, &enc) == 3) {
+		ci.ci_feature_amdspec_eax = eax; ci.ci_feature_amdsev_ebx = ebx;
+		syscfg_value = enc ? SYSCFG_MEMENCMODEN : 0;
+		printf("%llx\n", (unsigned long long)cpu_pa_rsvd_mask(&ci));
+	}
+	return 0;
+}
+`;
+
+  it.skipIf(!hasCc)(
+    "agrees bit for bit on every PhysAddrSize, reduction, C-bit and SYSCFG, without UB on either side",
+    () => {
+      const inputs: [number, number, boolean][] = [];
+      for (let size = 0; size < 256; size += size < 64 ? 1 : 37)
+        for (let red = 0; red < 64; red++)
+          for (const cbit of [0, 11, 12, 30, 43, 46, 47, 48, 51, 52, 63])
+            for (const enc of [false, true]) inputs.push([0x3000 | size, (red << 6) | cbit, enc]);
+      const dir = mkdtempSync(join(tmpdir(), "pa-rsvd-"));
+      try {
+        writeFileSync(join(dir, "h.c"), HARNESS(functionFromDiff()));
+        const cc = spawnSync(
+          "cc",
+          ["-O2", "-fsanitize=undefined", "-fno-sanitize-recover=all", "-o", join(dir, "h"), join(dir, "h.c")],
+          {
+            encoding: "utf8",
+          },
+        );
+        expect(cc.stderr).toBe("");
+        const run = spawnSync(join(dir, "h"), [], {
+          input: inputs.map(([a, b, e]) => `${a.toString(16)} ${b.toString(16)} ${e ? 1 : 0}`).join("\n") + "\n",
+          encoding: "utf8",
+          maxBuffer: 1 << 26,
+        });
+        expect(run.status).toBe(0);
+        const want = run.stdout.trim().split("\n");
+        expect(want).toHaveLength(inputs.length);
+        const { cx, ub } = collectingContext();
+        inputs.forEach(([eax, ebx, enc], i) => {
+          const ci = new_cpu_info(0);
+          ci.ci_feature_amdspec_eax = eax;
+          ci.ci_feature_amdsev_ebx = ebx;
+          const k = { cx, machine: { syscfgMemEncryptionModEn: () => enc } } as unknown as Kernel;
+          expect(cpu_pa_rsvd_mask(k, ci).toString(16), `input ${i}`).toBe(want[i]);
+        });
+        expect(ub).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
