@@ -28,7 +28,11 @@ export const EMPTY_GHCB: GhcbRequest = Object.freeze({ swExitCode: 0n, swExitInf
  * it is an outcome, not a bug, and a fuzzer throws it often enough that capturing a stack each time would show.
  */
 export class HostCrash {
-  constructor(readonly reason: string) {}
+  /** The same text as `reason`, under the name tools expect of a thrown value. */
+  readonly message: string;
+  constructor(readonly reason: string) {
+    this.message = reason;
+  }
 }
 
 interface Backing {
