@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runPair } from "../../src/diff/run-pair";
 import { implementation } from "../../src/impls";
 import { decodeFindingFile } from "../../src/store/finding-file";
-import { cli, lines, tempDir } from "./helpers";
+import { cli, lines, tempDir, type CliResult } from "./helpers";
 
 function readDir(dir: string): Map<string, string> {
   return new Map(
@@ -14,10 +15,31 @@ function readDir(dir: string): Map<string, string> {
   );
 }
 
+/** `fuzz --runs 200 --seed 3` twice, into two crashes/ folders (run once for the tests that read them). */
+const twice = (() => {
+  const root = mkdtempSync(join(tmpdir(), "vmm-difffuzz-fuzz-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const [a, b] = [join(root, "a"), join(root, "b")];
+  // A generous minimize time: the candidate bound, not the wall-clock safety net, must decide (a loaded machine).
+  const argv = (dir: string) => [
+    "fuzz",
+    "--runs",
+    "200",
+    "--seed",
+    "3",
+    "--crashes",
+    dir,
+    "--quiet",
+    "--minimize-time",
+    "120",
+  ];
+  let done: Promise<{ a: string; b: string; first: CliResult; second: CliResult }> | undefined;
+  return () => (done ??= (async () => ({ a, b, first: await cli(...argv(a)), second: await cli(...argv(b)) }))());
+})();
+
 describe("fuzz", () => {
   it("stores each new signature once, as a finding file that replays to the same signature; exit 1", async () => {
-    const crashes = join(tempDir(), "crashes");
-    const r = await cli("fuzz", "--runs", "200", "--seed", "3", "--crashes", crashes, "--quiet");
+    const { a: crashes, first: r } = await twice();
     expect(r.code).toBe(1);
     expect(r.err).toBe("");
     const files = readDir(crashes);
@@ -37,13 +59,12 @@ describe("fuzz", () => {
   });
 
   it("writes byte-identical finding files for the same seed and runs", async () => {
-    const dir = tempDir();
-    const [a, b] = [join(dir, "a"), join(dir, "b")];
-    await cli("fuzz", "--runs", "200", "--seed", "3", "--crashes", a, "--quiet", "--minimize-time", "120");
-    await cli("fuzz", "--runs", "200", "--seed", "3", "--crashes", b, "--quiet", "--minimize-time", "120");
+    const { a, b, second } = await twice();
+    expect(second.code).toBe(1);
     const fa = readDir(a);
     const fb = readDir(b);
     expect([...fb.keys()]).toEqual([...fa.keys()]);
+    // The files differ only in the folder named by their replay command.
     for (const [name, text] of fa) expect(fb.get(name)!.split(b).join(a)).toBe(text);
   });
 
