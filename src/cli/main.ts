@@ -1,6 +1,7 @@
 // The command-line entry: the only place that reads argv, catches errors and sets the exit code.
 import { flagHelp, parseArgs, type ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, processIo, UsageError, type Io } from "./io";
+import { compareCommand } from "./compare-command";
 import { corpusCommand } from "./corpus-command";
 import { fuzzCommand } from "./fuzz-command";
 import { mergeCommand } from "./merge-command";
@@ -48,6 +49,12 @@ const COMMANDS: Command[] = [
     usage: "minimize [--impl NAME] [--minimize-time S] FILE",
     help: "shrink a finding to the smallest scenario with the same signature; store it in crashes/",
     run: minimizeCommand,
+  },
+  {
+    name: "compare",
+    usage: "compare --impl A --impl B [--time S] [--shard I/N] [--out DIR]",
+    help: "sweep and a random budget on two implementations; both finding tables and divergence maps",
+    run: compareCommand,
   },
   {
     name: "corpus",

@@ -1,0 +1,81 @@
+// `vmm-difffuzz compare --impl A --impl B`: runs the sweep and a random budget on each implementation (against the
+// same reference), writes each one's output folder (summaries, map.svg, crashes/) and prints both finding tables
+// side by side: does the next version of the patch fix what the last one broke?
+import { join } from "path";
+import { severityRank, type Severity } from "../diff/classes";
+import { summaryOf } from "../report/summary";
+import type { Summary } from "../report/summary-types";
+import { CrashStore } from "../store/crash-store";
+import type { ParsedArgs } from "./flags";
+import { resolveFuzzOptions, runFuzz } from "./fuzz-command";
+import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
+import { flag, flagList, noPositional, positiveNumber } from "./options";
+import { writeReports } from "./output-folder";
+
+const DEFAULT_RANDOM_SECONDS = 60;
+
+async function campaignOf(args: ParsedArgs, impl: string, out: string, io: Io): Promise<Summary> {
+  const dir = join(out, impl);
+  const base = new Map(args.flags);
+  for (const name of ["impl", "out", "time", "engine"]) base.delete(name);
+  base.set("impl", [impl]);
+  base.set("crashes", [join(dir, "crashes")]);
+  base.set("quiet", ["true"]);
+  const sweepOptions = resolveFuzzOptions({ positional: [], flags: new Map([...base, ["engine", ["sweep"]]]) });
+  const seconds = positiveNumber(args, "time", DEFAULT_RANDOM_SECONDS);
+  const randomOptions = resolveFuzzOptions({
+    positional: [],
+    flags: new Map([...base, ["engine", ["random"]], ["time", [String(seconds)]]]),
+  });
+  io.err(
+    `${impl}: sweep${sweepOptions.shard.count > 1 ? ` shard ${sweepOptions.shard.index}/${sweepOptions.shard.count}` : ""}…\n`,
+  );
+  const sweep = await runFuzz(sweepOptions, io);
+  io.err(`${impl}: random, ${seconds} s…\n`);
+  const random = await runFuzz(randomOptions, io);
+  const summary = summaryOf([sweep, random], new CrashStore(join(dir, "crashes")), sweepOptions.seed);
+  writeReports(dir, summary);
+  return summary;
+}
+
+function worst(s: Summary): Severity | "none" {
+  const above = s.findings.filter((f) => f.severity !== "info");
+  return above.length === 0
+    ? "none"
+    : [...above].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0]!.severity;
+}
+
+/** One row per signature above info: its class and severity, and each implementation's hits. */
+export function comparisonTable(names: readonly string[], summaries: readonly Summary[]): string {
+  const rows = new Map<string, { severity: Severity; cls: string; hits: number[] }>();
+  summaries.forEach((s, i) => {
+    for (const f of s.findings) {
+      if (f.severity === "info") continue;
+      const row = rows.get(f.signature) ?? { severity: f.severity, cls: f.class, hits: names.map(() => 0) };
+      row.hits[i] = f.hits;
+      rows.set(f.signature, row);
+    }
+  });
+  const sorted = [...rows].sort(
+    ([a, x], [b, y]) => severityRank(x.severity) - severityRank(y.severity) || a.localeCompare(b),
+  );
+  const head = `${"severity".padEnd(11)}${names.map((n) => n.padStart(12)).join("")}  signature`;
+  const lines = sorted.map(
+    ([sig, r]) =>
+      `${r.severity.padEnd(11)}${r.hits.map((h) => (h === 0 ? "-" : String(h)).padStart(12)).join("")}  ${sig}`,
+  );
+  const totals = `${"worst".padEnd(11)}${summaries.map((s) => worst(s).padStart(12)).join("")}`;
+  return [head, ...lines, totals].join("\n") + "\n";
+}
+
+export async function compareCommand(args: ParsedArgs, io: Io): Promise<number> {
+  noPositional(args, "compare");
+  const names = flagList(args, "impl");
+  if (names.length !== 2) throw new UsageError("compare needs two implementations: --impl A --impl B");
+  const out = flag(args, "out") ?? "compare-out";
+  const summaries: Summary[] = [];
+  for (const name of names) summaries.push(await campaignOf(args, name, out, io));
+  io.out(comparisonTable(names, summaries));
+  io.out(names.map((n) => `${n}: ${join(out, n, "summary.html")} (map: ${join(out, n, "map.svg")})`).join("\n") + "\n");
+  return summaries.some((s) => worst(s) !== "none") ? EXIT_FINDINGS : EXIT_OK;
+}
