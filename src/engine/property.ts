@@ -12,7 +12,8 @@ export interface PropertyRound {
   signatures: string[];
 }
 
-const RUNS_PER_ROUND = 100_000;
+/** Small rounds: fast-check cannot be stopped inside one, so a stop waits at most one round's scenarios. */
+const RUNS_PER_ROUND = 2_000;
 
 /** Rounds use seeds `seed`, `seed + 1`, …, so a campaign replays from its seed alone. */
 export function propertyEngine(
@@ -33,7 +34,13 @@ export function propertyEngine(
         for (const s of fresh) failing.add(s);
         return fresh.length === 0;
       });
-      const result = fc.check(property, { seed: roundSeed, numRuns: RUNS_PER_ROUND, endOnFailure: false });
+      const remaining = ctx.remainingMs();
+      const result = fc.check(property, {
+        seed: roundSeed,
+        numRuns: RUNS_PER_ROUND,
+        endOnFailure: false,
+        ...(Number.isFinite(remaining) ? { interruptAfterTimeLimit: Math.max(1, remaining) } : {}),
+      });
       if (!result.failed) {
         onRound?.({ seed: roundSeed, path: null, signatures: [] });
         continue;
