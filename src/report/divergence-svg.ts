@@ -29,8 +29,8 @@ export const KIND_WORDS: Record<GuestKind, string> = {
 };
 export const PLACEMENT_WORDS: Record<CbitPlacement, string> = {
   "below-window": "C-bit below window",
-  "window-bottom": "C-bit = window bottom",
-  "window-upper": "C-bit in window, above bottom",
+  "window-bottom": "C-bit at window bottom",
+  "window-upper": "C-bit in window (upper)",
   "above-window": "C-bit above window",
 };
 
@@ -41,7 +41,7 @@ export interface PanelKey {
 }
 
 export function panelTitle(p: PanelKey): string {
-  return `${KIND_WORDS[p.kind]} · memEncrypt ${p.memEncrypt ? "on" : "off"} · ${PLACEMENT_WORDS[p.cbitPlacement]}`;
+  return `${KIND_WORDS[p.kind]}, memEncrypt ${p.memEncrypt ? "on" : "off"}: ${PLACEMENT_WORDS[p.cbitPlacement]}`;
 }
 
 /** Every panel of the map in drawing order: rows guest kind × memEncrypt, columns C-bit placement. */
@@ -208,7 +208,7 @@ export function divergenceSvg(map: readonly MapPanel[], o: MapSvgOptions = {}): 
     );
     out.push(
       `<g class="panel" data-kind="${key.kind}" data-mem-encrypt="${key.memEncrypt}" data-placement="${key.cbitPlacement}">`,
-      `<text class="panel-title" x="${x0}" y="${y0 - 7}" font-size="10.5" font-weight="bold">${escapeXml(panelTitle(key))}</text>`,
+      `<text class="panel-title" x="${px + 4}" y="${y0 - 7}" font-size="10.5" font-weight="bold">${escapeXml(panelTitle(key))}</text>`,
       `<rect x="${x0}" y="${y0}" width="${PLOT_W}" height="${PLOT_H}" fill="#fff"/>`,
       cells(panel, x0, y0),
       panel
