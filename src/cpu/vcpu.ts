@@ -55,12 +55,16 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
     switch (step.op) {
       case "access":
         return runAccess(machine, hv, step);
-      case "ghcb":
+      case "ghcb": {
+        // A GHCB is a page (GHCB spec 56421 §2.2): the MSR holds the page's GPA. The low 12 bits of the MSR select
+        // the MSR protocol instead (§2.3.1), which this op does not model, so the page of `gpa` is registered.
+        const page = step.gpa & ~0xfffn;
         machine.guestGhcb = {
-          gpa: step.gpa,
+          gpa: page,
           request: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n },
         };
-        return vmgexit(machine, hv, step.gpa, step.cpu ?? 0);
+        return vmgexit(machine, hv, page, step.cpu ?? 0);
+      }
       case "mmio-nae": {
         const ghcbGpa = machine.guestGhcb?.gpa ?? 0n;
         const swExitCode = step.write ? SVM_VMGEXIT_MMIO_WRITE : SVM_VMGEXIT_MMIO_READ;

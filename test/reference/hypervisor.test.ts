@@ -196,11 +196,11 @@ describe("reference hypervisor: VMGEXIT", () => {
     ]);
   });
 
-  it("fails on a GHCB address that is not page aligned", () => {
-    expect(eventsOf(scenario({ steps: [read(0x1000n), ghcb(0x1010n)] }))[1]!.at(-1)).toEqual({
-      kind: "vm-error",
-      errno: EINVAL,
-    });
+  it("fails on a GHCB MSR value that is not page aligned (the MSR protocol, not a GHCB)", () => {
+    const sc = scenario({ steps: [] });
+    const hv = referenceFactory(new Machine(sc), sc);
+    expect(hv.createVm()).toBe(0);
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "error", errno: EINVAL });
   });
 
   it("passes an MMIO NAE event for an MMIO GPA to vmd", () => {
