@@ -21,4 +21,12 @@ if [ $# -eq 0 ] || [ $has_time -eq 0 ] || [ $has_out -eq 0 ]; then
 fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Worker threads start in a fraction of a second from the compiled JavaScript and in seconds from the TypeScript
+# sources (each compiles them again), which the budget would pay for: compile first when dist/ is out of date.
+compiled=$root/dist/src/cli/main.js
+if [ "${VMM_DIFFFUZZ_NO_BUILD:-0}" != 1 ] &&
+  { [ ! -f "$compiled" ] || [ -n "$(find "$root/src" "$root/reference" -name '*.ts' -newer "$compiled" -print -quit)" ]; }; then
+  echo "nightly.sh: compiling (npm run build) first" >&2
+  (cd "$root" && npm run --silent build >/dev/null 2>&1) || echo "nightly.sh: the build reported errors; running what it emitted" >&2
+fi
 exec node "$root/bin/vmm-difffuzz.js" nightly "$@"

@@ -134,6 +134,9 @@ export function pointsDone(part: Pick<SweepPart, "points" | "probesPerPoint">, e
 
 export function planText(plan: NightlyPlan, timeSeconds: number): string {
   return plan.engines
-    .map((e) => `${e.engine} ${e.runs} scenarios (${Math.round(NIGHTLY_SHARES[e.engine] * timeSeconds)} s)`)
+    .map((e) => {
+      const s = NIGHTLY_SHARES[e.engine] * timeSeconds;
+      return `${e.engine} ${e.runs} scenarios (${s.toFixed(s < 10 ? 1 : 0)} s)`;
+    })
     .join(", ");
 }

@@ -61,7 +61,11 @@ describe("nightly workflow", () => {
 
 describe("scripts/nightly.sh", () => {
   const script = (...args: string[]) =>
-    spawnSync("bash", [join(root, "scripts", "nightly.sh"), ...args], { encoding: "utf8", timeout: 60_000 });
+    spawnSync("bash", [join(root, "scripts", "nightly.sh"), ...args], {
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, VMM_DIFFFUZZ_NO_BUILD: "1" },
+    });
 
   it.each([[[]], [["--time", "5"]], [["--out", "x"]]])("exits 2 with one usage line for %j", (args) => {
     const r = script(...args);
