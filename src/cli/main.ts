@@ -88,7 +88,8 @@ export function addCommand(command: Command): void {
 }
 
 function usage(): string {
-  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(44)}${c.help}`);
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length)) + 2;
+  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}${c.help}`);
   return `usage: vmm-difffuzz COMMAND [options]\n\ncommands:\n${lines.join("\n")}\n\noptions:\n${flagHelp()}\n`;
 }
 

@@ -102,7 +102,8 @@ export class Campaign {
         this.lastProgress = now;
         this.sink.onProgress(this.stats);
       }
-      if (this.stats.elapsedMs >= this.options.timeMs) return true;
+      if (this.stats.elapsedMs >= this.options.timeMs) this.stopped = true;
+      return this.stopped;
     }
     return false;
   }
