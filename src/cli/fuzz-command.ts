@@ -17,6 +17,8 @@ import {
 import { spreadText, type SweepMap } from "../engine/sweep-map";
 import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
 import { statusLine } from "../report/progress";
+import { fractionDone, progressBar } from "../report/progress-bar";
+import { SWEEP_SCENARIOS } from "../engine/sweep";
 import { CrashStore } from "../store/crash-store";
 import type { ParsedArgs } from "./flags";
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
@@ -90,8 +92,17 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
   const store = new CrashStore(o.crashesDir);
   const found: FuzzReport["found"] = [];
   const started = Date.now();
+  // The sweep's bound is its share of the profile space: every point's probes.
+  const runsBound = o.engine === "sweep" ? Math.min(o.runs, SWEEP_SCENARIOS / o.shard.count) : o.runs;
   const progress = (tag: "NEW" | "PULSE", stats: CampaignStats) => {
-    if (!o.quiet) io.err(`${statusLine(tag, stats, Date.now() - started)}\n`);
+    if (o.quiet) return;
+    const elapsed = Date.now() - started;
+    const line = statusLine(tag, stats, elapsed);
+    const fraction = fractionDone(elapsed, o.timeMs, stats.execs, runsBound);
+    // On a terminal the PULSE line is redrawn in place with a bar; NEW lines stay in the scrollback.
+    if (!io.errIsTty) io.err(`${line}\n`);
+    else if (tag === "NEW") io.err(`\r\x1b[K${line}\n`);
+    else io.err(`\r\x1b[K${fraction === null ? "" : `${progressBar(fraction, elapsed)} `}${line}`);
   };
   const onNew = (n: SessionNew, stats: CampaignStats) => {
     // Info findings (the PTEs differ in bits only) are listed, never stored: crashes/ holds divergences.
@@ -229,7 +240,7 @@ export function fuzzReportJson(r: FuzzReport): unknown {
 export async function fuzzCommand(args: ParsedArgs, io: Io): Promise<number> {
   const o = resolveFuzzOptions(args);
   const report = await runFuzz(o, io);
-  if (!o.quiet) io.err(`${statusLine("DONE", report.stats, report.stats.elapsedMs)}\n`);
+  if (!o.quiet) io.err(`${io.errIsTty ? "\r\x1b[K" : ""}${statusLine("DONE", report.stats, report.stats.elapsedMs)}\n`);
   io.out(o.json ? `${JSON.stringify(fuzzReportJson(report), null, 2)}\n` : fuzzSummaryText(report));
   for (const e of report.workerErrors) io.err(`implementation-error: ${e}\n`);
   return report.found.some(isNew) || report.workerErrors.length > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -104,6 +104,12 @@ const PROBES: Record<GuestKind, { name: string; steps: Step[] }[]> = {
   "sev-es": probeSteps("sev-es"),
 };
 
+/** Scenarios of the whole sweep: every point times its guest kind's probes. */
+export const SWEEP_SCENARIOS = GUEST_KINDS.reduce(
+  (sum, kind) => sum + (SWEEP_POINTS / GUEST_KINDS.length) * PROBES[kind].length,
+  0,
+);
+
 export function sweepScenario(p: SweepPoint, steps: Step[], cpu: HostCpu = sweepCpu(p)): Scenario {
   return {
     host: { cpus: [cpu], memEncrypt: p.memEncrypt, decodeAssist: true, ramBytes: 0x1000000000n },
