@@ -157,19 +157,19 @@ export class Machine {
 }
 
 /** The hardware of a CPU object is computed once per (SYSCFG request, RAM size): A, B and the diff share it. */
-const hardwareCache = new WeakMap<HostCpu, Map<string, CpuHardware>>();
+const hardwareCache = new WeakMap<HostCpu, [Map<bigint, CpuHardware>, Map<bigint, CpuHardware>]>();
 
 function cachedHardwareOf(cpu: HostCpu, memEncrypt: boolean, ramBytes: bigint): CpuHardware {
   let byConfig = hardwareCache.get(cpu);
   if (!byConfig) {
-    byConfig = new Map();
+    byConfig = [new Map(), new Map()];
     hardwareCache.set(cpu, byConfig);
   }
-  const key = `${memEncrypt}/${ramBytes}`;
-  let hw = byConfig.get(key);
+  const byRam = byConfig[memEncrypt ? 1 : 0];
+  let hw = byRam.get(ramBytes);
   if (!hw) {
     hw = Object.freeze(hardwareOf(cpu, memEncrypt, ramBytes));
-    byConfig.set(key, hw);
+    byRam.set(ramBytes, hw);
   }
   return hw;
 }
