@@ -49,3 +49,17 @@ describe("worstBehaviour", () => {
     expect(worstBehaviour(b("rsv"))).toBe("rsv");
   });
 });
+
+describe("pteBehaviour and the nested C-bit", () => {
+  it("tells an entry with the C-bit (host-key encryption) from one without, on a CPU with memory encryption", () => {
+    const m = new Machine(scenario({}));
+    const hw = m.hardware[0]!;
+    expect(hw.encryptionActive).toBe(true);
+    const cBit = 1n << BigInt(hw.cBit);
+    const plain = pteBehaviour(m, 0x0n, FULL);
+    const encrypted = pteBehaviour(m, 0x0n, FULL | cBit);
+    expect(encrypted).not.toBe(plain);
+    expect(encrypted).toContain("+host-key");
+    expect(worstBehaviour(encrypted)).toBe(worstBehaviour(plain));
+  });
+});
