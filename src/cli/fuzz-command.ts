@@ -138,21 +138,11 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
       seed: session.seed,
       impl: implA.name,
       against: implB.name,
-      known: () => [
-        ...store
-          .all()
-          .filter((f) => f.impl === implA.name && f.against === implB.name)
-          .map((f) => f.signature),
-        ...found.map((f) => f.finding.signature),
-      ],
+      known: () => [...store.signatures(implA.name, implB.name), ...found.map((f) => f.finding.signature)],
     });
   }
   if (o.jobs > 1 && !engineOverride) {
-    const knownList = store
-      .all()
-      .filter((f) => f.impl === implA.name && f.against === implB.name)
-      .map((f) => f.signature);
-    const r = await runParallel(session, o.jobs, implA.name, implB.name, knownList, {
+    const r = await runParallel(session, o.jobs, implA.name, implB.name, store.signatures(implA.name, implB.name), {
       onNew,
       onProgress: (stats) => progress("PULSE", stats),
     });

@@ -214,13 +214,15 @@ export const CHECKS: readonly Check[] = [
     run(ctx) {
       // PTEs are compared when the steps agree: after a step diverged, later PTEs differ as a consequence.
       if (ctx.a.create !== 0 || ctx.b.create !== 0 || ctx.stepsWithFindings.size > 0) return [];
-      const machine = new Machine(ctx.scenario);
+      // Built only when two PTEs differ: most scenarios end with equal tables.
+      let machine: Machine | null = null;
       const pages = new Set([...ctx.a.ptes.keys(), ...ctx.b.ptes.keys()]);
       const bitsOnly = new Map<string, Finding>();
       for (const page of [...pages].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
         if (pa === pb) continue;
+        machine ??= new Machine(ctx.scenario);
         const ba = pteBehaviour(machine, page, pa);
         const bb = pteBehaviour(machine, page, pb);
         const region = regionOf(ctx.scenario.memory, page);

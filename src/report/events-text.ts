@@ -1,9 +1,8 @@
 // Events and outcomes in words, for `run` and `replay`.
 import type { Event, Outcome } from "../cpu/events";
 import { NPF_FINAL, NPF_GUEST_PAGE, NPF_ID, NPF_P, NPF_RSV, NPF_RW, NPF_US } from "../cpu/walk";
+import { hex } from "../scenario/json-reader";
 import type { Step } from "../scenario/types";
-
-const hex = (n: bigint | number) => `0x${n.toString(16)}`;
 
 const NPF_BITS: [bigint, string][] = [
   [NPF_P, "P"],

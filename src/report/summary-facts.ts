@@ -30,6 +30,20 @@ export interface SummaryFacts {
 }
 
 /** What stands for the replay command of a finding without a file (info findings are not stored). */
+/** The columns of the per-engine table, the same in summary.md and summary.html. */
+export const ENGINE_COLUMNS = [
+  "engine",
+  "shards",
+  "jobs",
+  "scenarios",
+  "planned",
+  "ran its plan",
+  "seconds",
+  "scenarios/s",
+  "signatures",
+  "hit first",
+];
+
 export const NOT_STORED = "not stored (info)";
 
 export function count(n: number): string {

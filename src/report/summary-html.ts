@@ -1,7 +1,16 @@
 // summary.html: the same report as summary.md, one self-contained page with the divergence map's SVG inline.
 import { divergenceSvg } from "./divergence-svg";
 import { escapeXml as h } from "./escape";
-import { NOT_STORED, byEngineText, count, firstHitText, percent, seconds, summaryFacts } from "./summary-facts";
+import {
+  ENGINE_COLUMNS,
+  NOT_STORED,
+  byEngineText,
+  count,
+  firstHitText,
+  percent,
+  seconds,
+  summaryFacts,
+} from "./summary-facts";
 import type { Summary } from "./summary-types";
 
 const STYLE = `
@@ -87,18 +96,7 @@ export function summaryHtml(s: Summary): string {
   parts.push(
     `<h2>Engines</h2>`,
     table(
-      [
-        "engine",
-        "shards",
-        "jobs",
-        "scenarios",
-        "planned",
-        "ran its plan",
-        "seconds",
-        "scenarios/s",
-        "signatures",
-        "hit first",
-      ],
+      ENGINE_COLUMNS,
       facts.engines.map((e) => [
         h(e.engine),
         h(e.shards.join(", ")),

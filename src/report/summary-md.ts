@@ -1,6 +1,15 @@
 // summary.md: what a campaign or nightly found, as Markdown (findings table, engines, coverage, the map's image).
 import { escapeMdCell, mdCode } from "./escape";
-import { NOT_STORED, byEngineText, count, firstHitText, percent, seconds, summaryFacts } from "./summary-facts";
+import {
+  ENGINE_COLUMNS,
+  NOT_STORED,
+  byEngineText,
+  count,
+  firstHitText,
+  percent,
+  seconds,
+  summaryFacts,
+} from "./summary-facts";
 import type { Summary } from "./summary-types";
 
 function table(head: string[], rows: string[][]): string[] {
@@ -50,18 +59,7 @@ export function summaryMarkdown(s: Summary, mapFile = "map.svg"): string {
     "## Engines",
     "",
     ...table(
-      [
-        "engine",
-        "shards",
-        "jobs",
-        "scenarios",
-        "planned",
-        "ran its plan",
-        "seconds",
-        "scenarios/s",
-        "signatures",
-        "hit first",
-      ],
+      ENGINE_COLUMNS,
       facts.engines.map((e) => [
         e.engine,
         e.shards.join(", "),

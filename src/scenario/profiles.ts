@@ -152,6 +152,23 @@ const EPYC_SNP_FEATURES =
   ENC_FEATURE.VMPL |
   ENC_FEATURE.VTE;
 
+/** EPYC 9004 (Genoa) values, from the EPYC 9654 dump; the patch author's EPYC 9124 shares them (see its note). */
+const GENOA_9004: CpuFields = {
+  vendor: AMD_VENDOR,
+  maxExtLeaf: 0x80000026,
+  physAddrSize: 52,
+  linAddrSize: 57,
+  guestPhysAddrSize: 0,
+  addrSizesHigh: 0,
+  encFeatures: EPYC_SNP_FEATURES,
+  cBit: 51,
+  reduction: 6,
+  numVmpl: 4,
+  encEbxHigh: 0,
+  ecx: 1006,
+  edx: 1,
+};
+
 const PROFILE_FIELDS = {
   // Ryzen 5 1600X (Zen 1 Summit Ridge) cpuid dump in kernel bugzilla 206795: PhysAddrSize 48, C-bit 47,
   // PhysAddrReduction 5, ECX 15 encrypted guests, EDX 0, SEV-ES false. EPYC 7001 Naples is the same die.
@@ -207,38 +224,10 @@ const PROFILE_FIELDS = {
   }),
   // EPYC 9654 Genoa, a public dump: "52 bits physical, 57 bits virtual", C-bit 51, reduction 6, 1006 encrypted
   // guests, EDX 1.
-  genoa: fields({
-    vendor: AMD_VENDOR,
-    maxExtLeaf: 0x80000026,
-    physAddrSize: 52,
-    linAddrSize: 57,
-    guestPhysAddrSize: 0,
-    addrSizesHigh: 0,
-    encFeatures: EPYC_SNP_FEATURES,
-    cBit: 51,
-    reduction: 6,
-    numVmpl: 4,
-    encEbxHigh: 0,
-    ecx: 1006,
-    edx: 1,
-  }),
+  genoa: fields({ ...GENOA_9004 }),
   // EPYC 9124 Genoa, the machine the patch was written on (tech@ thread, Nov 2025: physical address space
   // "reduced from 52 to 46"): PhysAddrSize 52, C-bit 51, reduction 6.
-  "epyc-9124": fields({
-    vendor: AMD_VENDOR,
-    maxExtLeaf: 0x80000026,
-    physAddrSize: 52,
-    linAddrSize: 57,
-    guestPhysAddrSize: 0,
-    addrSizesHigh: 0,
-    encFeatures: EPYC_SNP_FEATURES,
-    cBit: 51,
-    reduction: 6,
-    numVmpl: 4,
-    encEbxHigh: 0,
-    ecx: 1006,
-    edx: 1,
-  }),
+  "epyc-9124": fields({ ...GENOA_9004 }),
   // The view of an SEV-ES guest under QEMU/KVM: QEMU target/i386/cpu.c cpu_x86_cpuid, case 0x8000001F:
   // EAX = SEV (0x2) | SEV-ES (0x8), EBX = cbitpos | reduced-phys-bits << 6, ECX = EDX = 0; QEMU raises the
   // extended level to 0x8000001F for SEV. libvirt examples: <cbitpos>47</cbitpos><reducedPhysBits>1</reducedPhysBits>.

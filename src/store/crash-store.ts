@@ -39,6 +39,13 @@ export class CrashStore {
     return [...this.known.values()];
   }
 
+  /** The signatures stored for one pair of implementations. */
+  signatures(impl: string, against: string): string[] {
+    return this.all()
+      .filter((f) => f.impl === impl && f.against === against)
+      .map((f) => f.signature);
+  }
+
   pathOf(f: Pick<FindingFile, "signature" | "impl" | "against">): string {
     const suffix = f.impl === "posted" && f.against === "reference" ? "" : `${f.impl}~${f.against}~`;
     return join(this.dir, findingFileName(suffix + f.signature));
