@@ -11,7 +11,15 @@ import { gpaKind } from "./memmap";
 import { insnBytesValid, npfAction } from "./npf";
 import { PAGE_OFFSET, mapsMemory, memoryPte, reservedBitsPte } from "./pte";
 import { pvclockAction } from "./pvclock";
-import { ghcbReachable, ghcbRequestKind, mmioNaeForMmio } from "./vmgexit";
+import { reservedAddressBits } from "./reserved";
+import {
+  ghcbMsrNamesGhcb,
+  ghcbReachable,
+  ghcbRequestKind,
+  mmioNaeForMmio,
+  mmioNaeOutsideMmio,
+  unusableGhcbResumes,
+} from "./vmgexit";
 
 const RESUME: Disposition = Object.freeze({ kind: "resume" });
 const GHCB_ERROR: Disposition = Object.freeze({ kind: "resume-ghcb-error" });
@@ -40,16 +48,21 @@ export class ReferenceHypervisor implements Hypervisor {
   ) {}
 
   createVm(): number {
+    const cpus = hostCpusOf(this.machine);
     const decision = createDecision({
       memory: this.scenario.memory,
       guest: this.scenario.guest,
-      cpus: hostCpusOf(this.machine),
+      cpus,
       pspLaunchStart: (seves) => this.machine.pspLaunchStart(seves),
     });
+    // Which CPUs count is a choice only where they disagree (no real part's host does).
+    if (this.scenario.guest.sev && cpusDisagree(cpus)) this.applied("reservedOnEveryCpu");
     if (!decision.ok) {
+      this.applied(decision.rule);
       this.refused = { rule: decision.rule, detail: decision.detail };
       return decision.errno;
     }
+    if (decision.sevEs) this.applied("sevEsMmioMask");
     this.created = true;
     this.sevEs = decision.sevEs;
     this.mmioMask = decision.mmioMask;
@@ -82,6 +95,7 @@ export class ReferenceHypervisor implements Hypervisor {
 
   pvclock(gpa: bigint, _cpu: number): Disposition {
     if (!this.created) return FAIL;
+    this.applied("pvclockAction");
     const action = pvclockAction(this.kindOf(gpa), mapsMemory(this.npt.get(pageOf(gpa))));
     if (action === "write") this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
     return RESUME;
@@ -89,14 +103,18 @@ export class ReferenceHypervisor implements Hypervisor {
 
   private nestedPageFault(gpa: bigint, insnLength: number): Disposition {
     const page = pageOf(gpa);
+    this.applied("npfAction");
     switch (npfAction(this.kindOf(gpa), this.sevEs)) {
       case "map-memory":
+        this.applied("memoryPte");
         this.npt.set(page, memoryPte(this.backing(page)));
         return RESUME;
       case "map-reserved":
+        this.applied("reservedBitsPte");
         this.npt.set(page, reservedBitsPte(this.mmioMask));
         return RESUME;
       case "vmd-assist":
+        this.applied("insnBytesValid");
         return {
           kind: "vmd",
           reason: "mmio-assist",
@@ -109,19 +127,33 @@ export class ReferenceHypervisor implements Hypervisor {
   }
 
   private vmgexit(ghcbMsr: bigint): Disposition {
-    if (!ghcbReachable(ghcbMsr, this.kindOf(ghcbMsr), mapsMemory(this.npt.get(pageOf(ghcbMsr))))) return FAIL;
+    if (!ghcbReachable(ghcbMsr, this.kindOf(ghcbMsr), mapsMemory(this.npt.get(pageOf(ghcbMsr))))) {
+      this.applied(ghcbMsrNamesGhcb(ghcbMsr) ? "ghcbReachable" : "ghcbMsrNamesGhcb");
+      this.applied("unusableGhcbResumes");
+      return unusableGhcbResumes() === "resume" ? RESUME : FAIL;
+    }
+    this.applied("ghcbReachable");
     const hpa = this.backing(ghcbMsr);
     const request = this.machine.readGhcb(hpa);
+    this.applied("ghcbRequestKind");
     switch (ghcbRequestKind(request.swExitCode)) {
       case "cpuid":
         this.machine.writeGhcb(hpa);
         return RESUME;
       case "mmio":
-        if (!mmioNaeForMmio(this.kindOf(request.swExitInfo1))) return GHCB_ERROR;
+        if (!mmioNaeForMmio(this.kindOf(request.swExitInfo1))) {
+          this.applied("mmioNaeOutsideMmio");
+          if (mmioNaeOutsideMmio() !== "vmd") return GHCB_ERROR;
+        } else this.applied("mmioNaeForMmio");
         return { kind: "vmd", reason: "mmio-nae", gpa: request.swExitInfo1, insnBytes: false };
       case "unsupported":
         return GHCB_ERROR;
     }
+  }
+
+  /** Records in the outcome that this rule decided (reference/RULES.md tags it spec or policy). */
+  private applied(rule: string): void {
+    this.machine.emit({ kind: "rule", rule });
   }
 
   private kindOf(gpa: bigint) {
@@ -134,6 +166,14 @@ export class ReferenceHypervisor implements Hypervisor {
     if (hpa === null) throw new Error(`reference: no host frame behind guest memory at 0x${gpa.toString(16)}`);
     return hpa;
   }
+}
+
+/** Whether the host CPUs differ in what decides SEV: the C-bit or the reserved nested-PTE bits. */
+function cpusDisagree(cpus: readonly HostCpuView[]): boolean {
+  const first = cpus[0];
+  if (first === undefined) return false;
+  const mine = reservedAddressBits(first);
+  return cpus.some((c) => c.cBit !== first.cBit || reservedAddressBits(c) !== mine);
 }
 
 function pageOf(gpa: bigint): bigint {

@@ -54,7 +54,10 @@ export {
   ghcbReachable,
   ghcbRequestKind,
   mmioNaeForMmio,
+  mmioNaeOutsideMmio,
+  unusableGhcbResumes,
   type GhcbRequestKind,
 } from "./vmgexit";
 export { pvclockAction, type PvclockAction } from "./pvclock";
 export { EINVAL } from "./errno";
+export { RULE_BASIS, isPolicyRule, ruleBasis, type Basis } from "./basis";

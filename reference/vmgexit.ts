@@ -23,9 +23,10 @@ export const SW_EXITCODE = Object.freeze({
 });
 
 /**
- * Rule `ghcbMsrNamesGhcb`. GHCB spec 56421 §2.3.1: with GHCBInfo = 0 the GHCB MSR holds the GHCB's guest-physical
- * address; a zero address names no GHCB (Linux KVM sev_handle_vmgexit: "vmgexit: GHCB gpa is not set" →
- * -EINVAL). Any other GHCBInfo is an MSR-protocol request, which this host does not serve.
+ * Rule `ghcbMsrNamesGhcb` (policy). GHCB spec 56421 §2.3.1: with GHCBInfo = 0 the GHCB MSR holds the GHCB's
+ * guest-physical address. That a zero address names no GHCB is not in the spec; it is what Linux KVM does
+ * (sev_handle_vmgexit: "vmgexit: GHCB gpa is not set"), and the reference does the same. Any other GHCBInfo is an
+ * MSR-protocol request, which this host does not serve.
  */
 export function ghcbMsrNamesGhcb(msr: bigint): boolean {
   return (msr & fieldMask(GHCB_MSR.GHCBInfo)) === 0n && (msr & fieldMask(GHCB_MSR.GHCBData)) !== 0n;
@@ -39,6 +40,20 @@ export function ghcbMsrNamesGhcb(msr: bigint): boolean {
  */
 export function ghcbReachable(msr: bigint, kind: GpaKind, mappedInNpt: boolean): boolean {
   return ghcbMsrNamesGhcb(msr) && kind === "memory" && mappedInNpt;
+}
+
+/** What the host does after a VMGEXIT whose GHCB it cannot use. */
+export type UnusableGhcbAnswer = "resume";
+
+/**
+ * Rule `unusableGhcbResumes` (policy). The specs do not say what a host does with a VMGEXIT whose GHCB it cannot
+ * read (none named, or not guest memory it maps): there is no GHCB to write an error into. Linux KVM today
+ * (arch/x86/kvm/svm/sev.c, sev_handle_vmgexit) resumes the guest for both: "Without a GHCB, just return right back
+ * to the guest" (return 1; older kernels returned -EINVAL and failed the run). The reference does the same: the
+ * guest is resumed, the host touches nothing and the run goes on.
+ */
+export function unusableGhcbResumes(): UnusableGhcbAnswer {
+  return "resume";
 }
 
 /** The requests a GHCB may hold, as the reference model serves them. */
@@ -57,10 +72,18 @@ export function ghcbRequestKind(swExitCode: bigint): GhcbRequestKind {
 
 /**
  * Rule `mmioNaeForMmio`. GHCB spec 56421 §4.1.5: the MMIO NAE event asks the hypervisor to perform the access at
- * SW_EXITINFO1 (the GPA) of SW_EXITINFO2 bytes: that is MMIO emulation, so it goes to vmd only when the GPA is in an
- * MMIO range; a GPA of guest memory or of no range is refused with an error in SW_EXITINFO1 (the guest's own memory
- * is not the host's to emulate).
+ * SW_EXITINFO1 (the GPA) of SW_EXITINFO2 bytes: for a GPA in an MMIO range that is MMIO emulation, vmd's job.
  */
 export function mmioNaeForMmio(kind: GpaKind): boolean {
   return kind === "mmio";
+}
+
+/**
+ * Rule `mmioNaeOutsideMmio` (policy). The GHCB spec does not say what the host does with an MMIO NAE event for a
+ * GPA that is guest memory or in no range. Linux KVM (sev_handle_vmgexit → kvm_sev_es_mmio_read/_write) checks
+ * nothing about the GPA: what no in-kernel device claims goes to user space as KVM_EXIT_MMIO, which owns the memory
+ * map and decides. The reference does the same: every MMIO NAE event exits to vmd.
+ */
+export function mmioNaeOutsideMmio(): "vmd" {
+  return "vmd";
 }

@@ -31,7 +31,9 @@ export type Event =
   /** The port hit C undefined behaviour (the port only). */
   | { kind: "ub"; site: string; detail: string }
   /** The guest access did not complete after the retry bound: the host resumes it into the same fault. */
-  | { kind: "no-progress"; exits: number };
+  | { kind: "no-progress"; exits: number }
+  /** The reference model decided by this rule of reference/RULES.md (the reference only; observes nothing). */
+  | { kind: "rule"; rule: string };
 
 export type HostAccessPurpose = "ghcb" | "pvclock";
 

@@ -1,4 +1,7 @@
-// Compares two outcomes of one scenario through a table of named checks, each with its class.
+// Compares two outcomes of one scenario through a table of named checks, each with its class. Every independent
+// root cause is reported: a check goes on past its first divergent step, and an earlier divergence hides only what
+// it explains (the same step's events, the PTEs of pages its steps touched).
+import { isPolicyRule } from "../../reference/basis";
 import type { Event, Outcome } from "../cpu/events";
 import { Machine } from "../cpu/machine";
 import { guestKind, type Scenario } from "../scenario/types";
@@ -12,8 +15,10 @@ interface Context {
   scenario: Scenario;
   a: Outcome;
   b: Outcome;
-  /** Steps with a step-level finding: the PTE checks skip their pages (same root cause). */
-  stepsWithFindings: Set<number>;
+  /** Steps a one-sided crash or exposure explains: their events are that root cause, not another one. */
+  explainedSteps: Set<number>;
+  /** Steps where any check diverged: the PTE check leaves their pages out (their entries differ as a consequence). */
+  divergentSteps: Set<number>;
 }
 
 interface Check {
@@ -22,6 +27,13 @@ interface Check {
 }
 
 const SIDES: readonly Side[] = ["A", "B"];
+
+/** Classes that are wrong whatever the reference chose: a host crash, an exposure, C undefined behaviour. */
+const WRONG_IN_ANY_CASE: ReadonlySet<FindingClass> = new Set([
+  "host-crash",
+  "host-memory-exposure",
+  "undefined-behaviour",
+]);
 
 function outcomeOf(ctx: Context, side: Side): Outcome {
   return side === "A" ? ctx.a : ctx.b;
@@ -49,6 +61,23 @@ function sideKinds(o: Outcome, step: number): string {
   return obs === null ? "not-run" : kindsOf(obs);
 }
 
+/**
+ * The policy rules a side's reference model applied at VM creation (they shape the whole run) and at `step`
+ * (null: at every step, for the final PTEs). An implementation that records no rules contributes none.
+ */
+function policyRulesAt(ctx: Context, step: number | null): string[] {
+  const rules = new Set<string>();
+  const collect = (events: readonly Event[]) => {
+    for (const e of events) if (e.kind === "rule" && isPolicyRule(e.rule)) rules.add(e.rule);
+  };
+  for (const o of [ctx.a, ctx.b]) {
+    collect(o.createEvents);
+    if (step === null) for (const s of o.steps) collect(s.events);
+    else if (step >= 0) collect(o.steps[step]?.events ?? []);
+  }
+  return [...rules];
+}
+
 function finding(
   ctx: Context,
   cls: FindingClass,
@@ -58,24 +87,27 @@ function finding(
   detail: string,
 ): Finding {
   const signature = [cls, side, key, guestKind(ctx.scenario.guest)].join("|");
-  return { class: cls, severity: severityOf(cls), signature, step, side, detail };
-}
-
-function stepFinding(ctx: Context, cls: FindingClass, step: number, side: Side | "both", detail: string): Finding {
-  const key = `${stepLabel(ctx, step)}|A:${sideKinds(ctx.a, step)}|B:${sideKinds(ctx.b, step)}`;
-  ctx.stepsWithFindings.add(step);
-  return finding(ctx, cls, step, side, key, detail);
+  const policyRules = WRONG_IN_ANY_CASE.has(cls) ? [] : policyRulesAt(ctx, step);
+  const basis = policyRules.length > 0 ? "policy" : "spec";
+  return { class: cls, severity: severityOf(cls), signature, step, side, detail, basis, policyRules };
 }
 
 function stepCount(o: Outcome): number {
   return o.create === 0 ? o.steps.length : 0;
 }
 
+/** Findings with one per signature, the first kept. */
+function distinct(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => !seen.has(f.signature) && seen.add(f.signature));
+}
+
 /**
- * The first step (from creation on) where `pick` holds for one side and the other side does not show the same.
- * `cause` names the root cause for the signature from that step's raw events and the offending observation.
+ * Every step (from creation on) where `pick` holds for one side and the other side does not show the same, one
+ * finding per signature. `cause` names the root cause for the signature from that step's raw events and the offending
+ * observation. Such a step is explained: the events check does not report it again.
  */
-function firstOneSided(
+function oneSided(
   ctx: Context,
   cls: FindingClass,
   pick: (o: Observed) => boolean,
@@ -93,14 +125,14 @@ function firstOneSided(
       const shared = hits.every((h) => theirObs.some((t) => t.kind === h.kind && t.address === h.address));
       if (shared) continue;
       const events = step < 0 ? mine.createEvents : mine.steps[step]!.events;
-      ctx.stepsWithFindings.add(step);
+      ctx.explainedSteps.add(step);
+      ctx.divergentSteps.add(step);
       const impl = side === "A" ? ctx.a.impl : ctx.b.impl;
       const detail = `${impl}: ${words} (step ${step}: ${kindsOf(stepObserved(mine, step) ?? [])})`;
       found.push(finding(ctx, cls, step, side, cause(events, hits[0]!, step), detail));
-      break;
     }
   }
-  return found;
+  return distinct(found);
 }
 
 /** A host crash's cause: the direct-map access that faulted (its purpose), or the kernel itself. */
@@ -133,6 +165,16 @@ function differingBits(xor: bigint): string {
   return `0x${flags.toString(16)}${address}${high}`;
 }
 
+/** Pages whose final PTEs a divergent step explains: those of divergent steps and of steps one side never ran. */
+function explainedPages(ctx: Context): Set<bigint> {
+  const ran = Math.min(ctx.a.steps.length, ctx.b.steps.length);
+  const pages = new Set<bigint>();
+  ctx.scenario.steps.forEach((s, i) => {
+    if (i >= ran || ctx.divergentSteps.has(i)) pages.add(s.gpa & ~0xfffn);
+  });
+  return pages;
+}
+
 /** The checks, in the order their findings are listed. */
 export const CHECKS: readonly Check[] = [
   {
@@ -150,13 +192,12 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: "host-crash",
-    run: (ctx) =>
-      firstOneSided(ctx, "host-crash", (o) => o.kind === "host-crash", crashCause, "the host kernel faults"),
+    run: (ctx) => oneSided(ctx, "host-crash", (o) => o.kind === "host-crash", crashCause, "the host kernel faults"),
   },
   {
     name: "memory-reached",
     run: (ctx) =>
-      firstOneSided(
+      oneSided(
         ctx,
         "host-memory-exposure",
         exposes,
@@ -168,23 +209,19 @@ export const CHECKS: readonly Check[] = [
     name: "guest-exception-and-exits",
     run(ctx) {
       if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
+      const found: Finding[] = [];
       const n = Math.min(ctx.a.steps.length, ctx.b.steps.length);
       for (let step = 0; step < n; step++) {
-        if (ctx.stepsWithFindings.has(step)) return [];
+        if (ctx.explainedSteps.has(step)) continue;
         const oa = stepObserved(ctx.a, step)!;
         const ob = stepObserved(ctx.b, step)!;
         if (sameObserved(oa, ob)) continue;
-        return [
-          stepFinding(
-            ctx,
-            "exit-mismatch",
-            step,
-            "both",
-            `${ctx.a.impl}: ${kindsOf(oa)}; ${ctx.b.impl}: ${kindsOf(ob)}`,
-          ),
-        ];
+        ctx.divergentSteps.add(step);
+        const key = `${stepLabel(ctx, step)}|A:${sideKinds(ctx.a, step)}|B:${sideKinds(ctx.b, step)}`;
+        const detail = `${ctx.a.impl}: ${kindsOf(oa)}; ${ctx.b.impl}: ${kindsOf(ob)}`;
+        found.push(finding(ctx, "exit-mismatch", step, "both", key, detail));
       }
-      return [];
+      return distinct(found);
     },
   },
   {
@@ -192,33 +229,25 @@ export const CHECKS: readonly Check[] = [
     run(ctx) {
       const found: Finding[] = [];
       for (const side of SIDES) {
-        const first = ubEvents(outcomeOf(ctx, side))[0];
-        if (!first) continue;
-        const detail = first.e.detail.replace(/0x[0-9a-f]+/gi, "X").replace(/-?\b\d+\b/g, "N");
-        found.push(
-          finding(
-            ctx,
-            "undefined-behaviour",
-            first.step,
-            side,
-            `${first.e.site}|${detail}`,
-            `${first.e.site}: ${first.e.detail}`,
-          ),
-        );
+        for (const { step, e } of ubEvents(outcomeOf(ctx, side))) {
+          const detail = e.detail.replace(/0x[0-9a-f]+/gi, "X").replace(/-?\b\d+\b/g, "N");
+          found.push(finding(ctx, "undefined-behaviour", step, side, `${e.site}|${detail}`, `${e.site}: ${e.detail}`));
+        }
       }
-      return found;
+      return distinct(found);
     },
   },
   {
     name: "final-pte",
     run(ctx) {
-      // PTEs are compared when the steps agree: after a step diverged, later PTEs differ as a consequence.
-      if (ctx.a.create !== 0 || ctx.b.create !== 0 || ctx.stepsWithFindings.size > 0) return [];
+      if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
+      const explained = explainedPages(ctx);
       // Built only when two PTEs differ: most scenarios end with equal tables.
       let machine: Machine | null = null;
       const pages = new Set([...ctx.a.ptes.keys(), ...ctx.b.ptes.keys()]);
-      const bitsOnly = new Map<string, Finding>();
+      const found: Finding[] = [];
       for (const page of [...pages].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
+        if (explained.has(page)) continue;
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
         if (pa === pb) continue;
@@ -229,31 +258,33 @@ export const CHECKS: readonly Check[] = [
         const hexes = `0x${pa.toString(16)} vs 0x${pb.toString(16)}`;
         if (ba !== bb) {
           const key = `pte|${region}|A:${worstBehaviour(ba)}|B:${worstBehaviour(bb)}`;
-          return [
+          found.push(
             finding(ctx, "pte-mismatch", null, "both", key, `nested PTE of page 0x${page.toString(16)}: ${hexes}`),
-          ];
+          );
+          continue;
         }
         const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
-        const signature = `pte-bits|both|bits:${differingBits(pa ^ pb)}`;
-        if (!bitsOnly.has(signature)) {
-          bitsOnly.set(signature, {
-            class: "pte-bits",
-            severity: severityOf("pte-bits"),
-            signature,
-            step: null,
-            side: "both",
-            detail,
-          });
-        }
+        found.push({
+          class: "pte-bits",
+          severity: severityOf("pte-bits"),
+          signature: `pte-bits|both|bits:${differingBits(pa ^ pb)}`,
+          step: null,
+          side: "both",
+          detail,
+          basis: "spec",
+          policyRules: [],
+        });
       }
-      return [...bitsOnly.values()];
+      // Behaviour mismatches first, then bits only: the order the checks were listed in before.
+      const byClass = (f: Finding) => (f.class === "pte-mismatch" ? 0 : 1);
+      return distinct(found).sort((x, y) => byClass(x) - byClass(y));
     },
   },
 ];
 
-/** All findings of one scenario's two outcomes; empty when the two agree. */
+/** All findings of one scenario's two outcomes, one per independent root cause; empty when the two agree. */
 export function diffOutcomes(scenario: Scenario, a: Outcome, b: Outcome): Finding[] {
-  const ctx: Context = { scenario, a, b, stepsWithFindings: new Set() };
+  const ctx: Context = { scenario, a, b, explainedSteps: new Set(), divergentSteps: new Set() };
   return CHECKS.flatMap((check) => check.run(ctx));
 }
 
@@ -268,5 +299,7 @@ export function implementationError(scenario: Scenario, side: Side, impl: string
     step: null,
     side,
     detail: `${impl} threw: ${message}`,
+    basis: "spec",
+    policyRules: [],
   };
 }

@@ -1,5 +1,6 @@
 // A finding: one divergence between the two sides, classified, located and given a stable signature.
 import { createHash } from "crypto";
+import type { Basis } from "../../reference/basis";
 import type { FindingClass, Severity } from "./classes";
 
 export type Side = "A" | "B";
@@ -15,6 +16,10 @@ export interface Finding {
   side: Side | "both";
   /** One line in words. */
   detail: string;
+  /** "policy" when B's side rests on a rule the sources leave open (reference/RULES.md), else "spec". */
+  basis: Basis;
+  /** The policy rules B applied where this finding diverges (empty for "spec"). */
+  policyRules: string[];
 }
 
 /** Short content hash of a signature: the name of its finding file. */

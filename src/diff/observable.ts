@@ -29,6 +29,7 @@ export function observe(e: Event): Observed | null {
     case "vmgexit":
     case "resume":
     case "ub":
+    case "rule":
       return null;
   }
 }

@@ -1,4 +1,5 @@
 // Events and outcomes in words, for `run` and `replay`.
+import { ruleBasis } from "../../reference/basis";
 import type { Event, Outcome } from "../cpu/events";
 import { NPF_FINAL, NPF_GUEST_PAGE, NPF_ID, NPF_P, NPF_RSV, NPF_RW, NPF_US } from "../cpu/walk";
 import { hex } from "../scenario/json-reader";
@@ -46,6 +47,8 @@ export function eventText(e: Event): string {
       return `C undefined behaviour at ${e.site}: ${e.detail}`;
     case "no-progress":
       return `no progress: the access faults again after ${e.exits} exits`;
+    case "rule":
+      return `rule ${e.rule} (${ruleBasis(e.rule)})`;
   }
 }
 

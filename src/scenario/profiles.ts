@@ -312,3 +312,88 @@ export function profileOf(f: CpuFields): ProfileName | null {
   }
   return null;
 }
+
+/**
+ * One real AMD part of the catalog: its CPUID fields exactly as a public source shows them. The reach of a finding
+ * is computed by running its scenario on each of these.
+ */
+export interface CatalogEntry {
+  readonly name: string;
+  /** Microarchitecture and product line, in words. */
+  readonly generation: string;
+  readonly fields: Readonly<CpuFields>;
+  readonly cpu: HostCpu;
+  readonly source: string;
+  readonly note?: string;
+}
+
+function catalogEntry(name: string, generation: string, f: CpuFields, source: string, note?: string): CatalogEntry {
+  return Object.freeze({ name, generation, fields: Object.freeze(f), cpu: cpuFromFields(f), source, note });
+}
+
+// Zen 3 Vermeer, Ryzen 9 5950X: raw leaves in a CPUID dump on the Linux stable list (thread "x86/amd_node: fix
+// integer divide by zero during init", Dec 2025): 80000000 EAX 0x80000023; 80000008 EAX 0x00003030;
+// 8000001F EAX 0x0001780f EBX 0x00000173 ECX 0x000001fd EDX 0x00000001.
+const ZEN3_VERMEER: CpuFields = {
+  vendor: AMD_VENDOR,
+  maxExtLeaf: 0x80000023,
+  physAddrSize: 48,
+  linAddrSize: 48,
+  guestPhysAddrSize: 0,
+  addrSizesHigh: 0,
+  encFeatures: 0x0001780f,
+  cBit: 51,
+  reduction: 5,
+  numVmpl: 0,
+  encEbxHigh: 0,
+  ecx: 0x1fd,
+  edx: 1,
+};
+
+/**
+ * The catalog of real AMD host CPUs, one entry per SEV-capable part whose Fn8000_0008 and Fn8000_001F values have
+ * a public source. Not in it, for want of a public dump of those two leaves: EPYC 97x4 Bergamo and 8004 Siena
+ * (Zen 4c), EPYC 9005 Turin (Zen 5). The QEMU guest view is not a host and is not in it either.
+ */
+export const CATALOG: readonly CatalogEntry[] = Object.freeze([
+  catalogEntry(
+    "zen1-naples",
+    "Zen 1 (EPYC 7001 Naples)",
+    { ...PROFILES["zen1-naples"].fields },
+    SOURCES["zen1-naples"].source,
+    SOURCES["zen1-naples"].note,
+  ),
+  catalogEntry("zen2-rome", "Zen 2 (EPYC 7002 Rome)", { ...PROFILES["zen2-rome"].fields }, SOURCES["zen2-rome"].source),
+  catalogEntry(
+    "zen3-vermeer",
+    "Zen 3 (Ryzen 5000 Vermeer; the core of EPYC 7003 Milan)",
+    ZEN3_VERMEER,
+    'Ryzen 9 5950X CPUID dump, Linux stable list, Dec 2025 ("x86/amd_node: fix integer divide by zero during init")',
+    "dumped in a Xen dom0, which passes these two leaves through unchanged as far as the dump shows",
+  ),
+  catalogEntry(
+    "milan",
+    "Zen 3 (EPYC 7003 Milan)",
+    { ...PROFILES.milan.fields },
+    SOURCES.milan.source,
+    SOURCES.milan.note,
+  ),
+  catalogEntry(
+    "genoa",
+    "Zen 4 (EPYC 9004 Genoa)",
+    { ...PROFILES.genoa.fields },
+    SOURCES.genoa.source,
+    SOURCES.genoa.note,
+  ),
+  catalogEntry(
+    "epyc-9124",
+    "Zen 4 (EPYC 9124 Genoa, the patch author's host)",
+    { ...PROFILES["epyc-9124"].fields },
+    SOURCES["epyc-9124"].source,
+    SOURCES["epyc-9124"].note,
+  ),
+]);
+
+export function catalogEntryNamed(name: string): CatalogEntry | undefined {
+  return CATALOG.find((e) => e.name === name);
+}

@@ -34,8 +34,16 @@ const REDUCTION_4 = amdCpu({
   0x8000001f: { eax: 0x0001000f, ebx: 51 | (4 << 6), ecx: 1006, edx: 1 },
 });
 
+/** Each step's events without the rule records (they say why, not what happened). */
 function eventsOf(s: ReturnType<typeof scenario>): Event[][] {
-  return runScenario(s, referenceFactory).steps.map((st) => st.events);
+  return runScenario(s, referenceFactory).steps.map((st) => st.events.filter((e) => e.kind !== "rule"));
+}
+
+/** The rules the reference recorded at VM creation and at each step. */
+function rulesOf(s: ReturnType<typeof scenario>): { create: string[]; steps: string[][] } {
+  const names = (events: readonly Event[]) => events.flatMap((e) => (e.kind === "rule" ? [e.rule] : []));
+  const out = runScenario(s, referenceFactory);
+  return { create: names(out.createEvents), steps: out.steps.map((st) => names(st.events)) };
 }
 
 describe("reference hypervisor: VM creation", () => {
@@ -105,7 +113,7 @@ describe("reference hypervisor: VM creation", () => {
 describe("reference hypervisor: #NPF", () => {
   it("turns an SEV-ES guest's MMIO read into #VC(0x400) after one exit (EPYC 9124)", () => {
     const out = runScenario(scenario({ steps: [read(MMIO_GPA)] }), referenceFactory);
-    expect(out.steps[0]!.events).toEqual([
+    expect(out.steps[0]!.events.filter((e) => e.kind !== "rule")).toEqual([
       { kind: "npf-exit", gpa: MMIO_GPA, errorCode: READ_FINAL },
       { kind: "resume" },
       { kind: "vc", code: 0x400 },
@@ -146,7 +154,7 @@ describe("reference hypervisor: #NPF", () => {
 
   it("maps guest RAM to its host frame and completes the access there", () => {
     const out = runScenario(scenario({ steps: [read(0x1234n)] }), referenceFactory);
-    expect(out.steps[0]!.events).toEqual([
+    expect(out.steps[0]!.events.filter((e) => e.kind !== "rule")).toEqual([
       { kind: "npf-exit", gpa: 0x1234n, errorCode: READ_FINAL },
       { kind: "resume" },
       { kind: "guest-access", hpa: lowRam(0x1234n), memory: "guest-ram", write: false },
@@ -181,26 +189,22 @@ describe("reference hypervisor: VMGEXIT", () => {
     ]);
   });
 
-  it("fails without touching host memory when the GHCB page is not mapped yet", () => {
-    expect(eventsOf(scenario({ steps: [ghcb(0x1000n)] }))[0]).toEqual([
-      { kind: "vmgexit", ghcbGpa: 0x1000n },
-      { kind: "vm-error", errno: EINVAL },
-    ]);
+  it("resumes the guest without touching host memory when the GHCB page is not mapped yet (as KVM)", () => {
+    const s = scenario({ steps: [ghcb(0x1000n)] });
+    expect(eventsOf(s)[0]).toEqual([{ kind: "vmgexit", ghcbGpa: 0x1000n }, { kind: "resume" }]);
+    expect(rulesOf(s).steps[0]).toEqual(["ghcbReachable", "unusableGhcbResumes"]);
   });
 
-  it("fails on a GHCB in MMIO, even after the page got its reserved-bits entry", () => {
+  it("resumes the guest on a GHCB in MMIO, even after the page got its reserved-bits entry (as KVM)", () => {
     const ev = eventsOf(scenario({ steps: [read(0xf0000000n), ghcb(0xf0000000n)] }));
-    expect(ev[1]).toEqual([
-      { kind: "vmgexit", ghcbGpa: 0xf0000000n },
-      { kind: "vm-error", errno: EINVAL },
-    ]);
+    expect(ev[1]).toEqual([{ kind: "vmgexit", ghcbGpa: 0xf0000000n }, { kind: "resume" }]);
   });
 
-  it("fails on a GHCB MSR value that is not page aligned (the MSR protocol, not a GHCB)", () => {
+  it("resumes the guest on a GHCB MSR value that is not page aligned (the MSR protocol, not a GHCB)", () => {
     const sc = scenario({ steps: [] });
     const hv = referenceFactory(new Machine(sc), sc);
     expect(hv.createVm()).toBe(0);
-    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "error", errno: EINVAL });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "resume" });
   });
 
   it("passes an MMIO NAE event for an MMIO GPA to vmd", () => {
@@ -212,17 +216,18 @@ describe("reference hypervisor: VMGEXIT", () => {
     ]);
   });
 
-  it("answers an MMIO NAE event for guest RAM or a gap with a GHCB error", () => {
-    const ev = eventsOf(scenario({ steps: [read(0x1000n), ghcb(0x1000n), nae(0x2000n), nae(0xa0000n)] }));
-    expect(ev[2]!.at(-1)).toEqual({ kind: "ghcb-error" });
-    expect(ev[3]!.at(-1)).toEqual({ kind: "ghcb-error" });
+  it("passes an MMIO NAE event for guest RAM or a gap to vmd as well (as KVM), by a policy rule", () => {
+    const s = scenario({ steps: [read(0x1000n), ghcb(0x1000n), nae(0x2000n), nae(0xa0000n)] });
+    const ev = eventsOf(s);
+    expect(ev[2]!.at(-1)).toEqual({ kind: "vmd-exit", reason: "mmio-nae", gpa: 0x2000n, insnBytes: false });
+    expect(ev[3]!.at(-1)).toEqual({ kind: "vmd-exit", reason: "mmio-nae", gpa: 0xa0000n, insnBytes: false });
+    expect(rulesOf(s).steps[2]).toEqual(["ghcbReachable", "ghcbRequestKind", "mmioNaeOutsideMmio"]);
   });
 
-  it("fails an MMIO NAE event made before any GHCB was named", () => {
-    expect(eventsOf(scenario({ steps: [nae(MMIO_GPA)] }))[0]).toEqual([
-      { kind: "vmgexit", ghcbGpa: 0n },
-      { kind: "vm-error", errno: EINVAL },
-    ]);
+  it("resumes the guest on an MMIO NAE event made before any GHCB was named (as KVM)", () => {
+    const s = scenario({ steps: [nae(MMIO_GPA)] });
+    expect(eventsOf(s)[0]).toEqual([{ kind: "vmgexit", ghcbGpa: 0n }, { kind: "resume" }]);
+    expect(rulesOf(s).steps[0]).toEqual(["ghcbMsrNamesGhcb", "unusableGhcbResumes"]);
   });
 });
 
@@ -294,5 +299,23 @@ describe("reference hypervisor: safety (property)", () => {
       }),
       { seed: 1113, numRuns: 1500 },
     );
+  });
+});
+
+describe("reference hypervisor: the rules it records", () => {
+  it("records the rules of each decision at the step that made it, spec rules included", () => {
+    const r = rulesOf(scenario({ steps: [read(MMIO_GPA), read(0x1000n)] }));
+    expect(r.create).toEqual(["sevEsMmioMask"]);
+    expect(r.steps[0]).toEqual(["npfAction", "reservedBitsPte"]);
+    expect(r.steps[1]).toEqual(["npfAction", "memoryPte"]);
+  });
+
+  it("records the refusing rule of VM creation", () => {
+    expect(rulesOf(scenario({ cpus: [NO_REDUCTION_52] })).create).toEqual(["sevEsNeedsReservedBits"]);
+  });
+
+  it("records which CPUs count (a policy) only when the host's CPUs disagree", () => {
+    expect(rulesOf(scenario({ cpus: [EPYC_9124, EPYC_9124] })).create).not.toContain("reservedOnEveryCpu");
+    expect(rulesOf(scenario({ cpus: [EPYC_9124, MATISSE] })).create).toContain("reservedOnEveryCpu");
   });
 });

@@ -6,6 +6,8 @@ import {
   ghcbReachable,
   ghcbRequestKind,
   mmioNaeForMmio,
+  mmioNaeOutsideMmio,
+  unusableGhcbResumes,
 } from "../../reference/vmgexit";
 
 describe("GHCB MSR table", () => {
@@ -57,5 +59,17 @@ describe("mmioNaeForMmio", () => {
     expect(mmioNaeForMmio("mmio")).toBe(true);
     expect(mmioNaeForMmio("memory")).toBe(false);
     expect(mmioNaeForMmio("none")).toBe(false);
+  });
+});
+
+describe("unusableGhcbResumes", () => {
+  it("resumes the guest, as Linux KVM does without a GHCB", () => {
+    expect(unusableGhcbResumes()).toBe("resume");
+  });
+});
+
+describe("mmioNaeOutsideMmio", () => {
+  it("hands the event to vmd, as Linux KVM hands it to user space", () => {
+    expect(mmioNaeOutsideMmio()).toBe("vmd");
   });
 });

@@ -1,0 +1,50 @@
+// Whether each rule follows from a quoted source sentence ("spec") or is a choice the sources leave open ("policy").
+// RULES.md carries the same tag in its basis column; test/reference/basis.test.ts checks that the two agree.
+
+export type Basis = "spec" | "policy";
+
+export const RULE_BASIS: Readonly<Record<string, Basis>> = Object.freeze({
+  isAmdCpu: "spec",
+  extendedLeafReported: "spec",
+  physAddrSizeOf: "spec",
+  memoryEncryptionEnabledOn: "spec",
+  nestedAccessesAreUser: "spec",
+  memoryPte: "spec",
+  reservedBitsPte: "spec",
+  bitsAboveMaxPhysAddr: "spec",
+  reductionWindow: "spec",
+  cBitNeverReserved: "spec",
+  reservedOnEveryCpu: "policy",
+  rangeCountValid: "spec",
+  rangePageAligned: "spec",
+  rangeBelowMaxGpa: "spec",
+  rangesAscendingDisjoint: "spec",
+  guestBacked: "spec",
+  hasGuestMemory: "spec",
+  sevEsIsSev: "spec",
+  cBitReported: "spec",
+  sevEsMmioMask: "spec",
+  sevEsNeedsReservedBits: "policy",
+  npfAction: "spec",
+  insnBytesValid: "spec",
+  ghcbMsrNamesGhcb: "policy",
+  ghcbReachable: "spec",
+  unusableGhcbResumes: "policy",
+  ghcbRequestKind: "spec",
+  mmioNaeForMmio: "spec",
+  mmioNaeOutsideMmio: "policy",
+  pvclockAction: "spec",
+  /** Not a rule of this directory: the simulated PSP refused LAUNCH_START (the machine decided). */
+  pspLaunchStart: "spec",
+});
+
+/** The basis of a rule; a name not in the table is a bug of the reference model. */
+export function ruleBasis(rule: string): Basis {
+  const basis = RULE_BASIS[rule];
+  if (basis === undefined) throw new Error(`reference: rule ${rule} has no basis`);
+  return basis;
+}
+
+export function isPolicyRule(rule: string): boolean {
+  return ruleBasis(rule) === "policy";
+}
