@@ -6,6 +6,10 @@ import { getVariant, variantNames } from "./port/variants";
 
 export const REFERENCE = "reference";
 export const DEFAULT_IMPL = "posted";
+/** The tree before the patch: the default baseline of every patch variant. */
+export const PRE_PATCH = "pre-patch";
+/** The --baseline value that asks for none. */
+export const NO_BASELINE = "none";
 
 export function implementationNames(): string[] {
   return [...variantNames(), REFERENCE];
@@ -18,4 +22,18 @@ export function implementation(name: string): Implementation {
     throw new UsageError(`unknown implementation "${name}" (known: ${implementationNames().join(", ")})`);
   }
   return { name, factory: getVariant(name).factory };
+}
+
+/**
+ * The baseline a finding of `implA` is compared with to tell introduced from inherited: `name` when given ("none":
+ * no baseline), else pre-patch for a patch variant, none for pre-patch itself and for the reference.
+ */
+export function baselineName(name: string | undefined, implA: string): string | null {
+  if (name === NO_BASELINE) return null;
+  if (name !== undefined) return implementation(name).name;
+  return implA === PRE_PATCH || implA === REFERENCE ? null : PRE_PATCH;
+}
+
+export function baselineImplementation(name: string | null): Implementation | null {
+  return name === null ? null : implementation(name);
 }

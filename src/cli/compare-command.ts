@@ -3,6 +3,8 @@
 // side by side: does the next version of the patch fix what the last one broke?
 import { join } from "path";
 import { severityRank, type Severity } from "../diff/classes";
+import { compareTriage } from "../diff/labels";
+import type { SummaryFinding } from "../report/summary-types";
 import { summaryOf } from "../report/summary";
 import type { Summary } from "../report/summary-types";
 import { CrashStore } from "../store/crash-store";
@@ -45,27 +47,39 @@ function worst(s: Summary): Severity | "none" {
     : [...above].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0]!.severity;
 }
 
-/** One row per signature above info: its class and severity, and each implementation's hits. */
+/** Hits, marked + when that implementation introduced the signature and = when it inherited it. */
+function hitsCell(f: SummaryFinding | undefined): string {
+  if (!f) return "-";
+  return `${f.hits}${f.introduced === true ? "+" : f.introduced === false ? "=" : ""}`;
+}
+
+/**
+ * One row per signature above info: reach and basis (from the first implementation that has it), severity, and each
+ * implementation's hits; rows in triage order (real CPUs first, introduced, spec, severity).
+ */
 export function comparisonTable(names: readonly string[], summaries: readonly Summary[]): string {
-  const rows = new Map<string, { severity: Severity; cls: string; hits: number[] }>();
+  const rows = new Map<string, (SummaryFinding | undefined)[]>();
   summaries.forEach((s, i) => {
     for (const f of s.findings) {
       if (f.severity === "info") continue;
-      const row = rows.get(f.signature) ?? { severity: f.severity, cls: f.class, hits: names.map(() => 0) };
-      row.hits[i] = f.hits;
+      const row = rows.get(f.signature) ?? names.map(() => undefined);
+      row[i] = f;
       rows.set(f.signature, row);
     }
   });
-  const sorted = [...rows].sort(
-    ([a, x], [b, y]) => severityRank(x.severity) - severityRank(y.severity) || a.localeCompare(b),
-  );
-  const head = `${"severity".padEnd(11)}${names.map((n) => n.padStart(12)).join("")}  signature`;
-  const lines = sorted.map(
-    ([sig, r]) =>
-      `${r.severity.padEnd(11)}${r.hits.map((h) => (h === 0 ? "-" : String(h)).padStart(12)).join("")}  ${sig}`,
-  );
-  const totals = `${"worst".padEnd(11)}${summaries.map((s) => worst(s).padStart(12)).join("")}`;
-  return [head, ...lines, totals].join("\n") + "\n";
+  const first = (r: (SummaryFinding | undefined)[]) => r.find((f) => f !== undefined)!;
+  const sorted = [...rows.values()].sort((x, y) => compareTriage(first(x), first(y)));
+  const head = `${"reach".padEnd(13)}${"basis".padEnd(7)}${"severity".padEnd(11)}${names.map((n) => n.padStart(12)).join("")}  signature`;
+  const lines = sorted.map((r) => {
+    const f = first(r);
+    return (
+      `${f.reach.kind.padEnd(13)}${f.basis.padEnd(7)}${f.severity.padEnd(11)}` +
+      `${r.map((x) => hitsCell(x).padStart(12)).join("")}  ${f.signature}`
+    );
+  });
+  const totals = `${"worst".padEnd(31)}${summaries.map((s) => worst(s).padStart(12)).join("")}`;
+  const legend = "hits: + introduced by that implementation, = inherited from its baseline";
+  return [head, ...lines, totals, legend].join("\n") + "\n";
 }
 
 export async function compareCommand(args: ParsedArgs, io: Io): Promise<number> {

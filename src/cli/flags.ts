@@ -17,6 +17,11 @@ export const FLAGS: readonly FlagSpec[] = [
     repeat: true,
   },
   { name: "against", value: "NAME", help: "implementation A is compared with (default reference)" },
+  {
+    name: "baseline",
+    value: "NAME",
+    help: "tells introduced from inherited findings (default pre-patch for a patch variant; none)",
+  },
   { name: "json", help: "print JSON instead of text" },
   { name: "engine", value: "NAME", help: "fuzz engine: random | property | sweep | coverage (default random)" },
   { name: "seed", value: "N", help: "seed of the campaign (default 1)" },

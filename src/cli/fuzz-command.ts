@@ -1,7 +1,7 @@
 // `vmm-difffuzz fuzz`: one campaign of one engine; new signatures are minimized and stored in crashes/ as found.
 import { existsSync } from "fs";
 import { basename, join } from "path";
-import { severityRank } from "../diff/classes";
+import { compareTriage } from "../diff/labels";
 import type { CampaignStats, Engine } from "../engine/campaign";
 import type { DivergenceMap } from "../engine/divergence-map";
 import { compiledPaths, coverageEngine } from "../engine/coverage";
@@ -15,7 +15,8 @@ import {
   type SessionOptions,
 } from "../engine/session";
 import { spreadText, type SweepMap } from "../engine/sweep-map";
-import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
+import { baselineName, DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
+import { labelLine } from "../report/label-words";
 import { statusLine } from "../report/progress";
 import { fractionDone, progressBar } from "../report/progress-bar";
 import { SWEEP_SCENARIOS } from "../engine/sweep";
@@ -37,6 +38,8 @@ export interface FuzzOptions {
   jobs: number;
   impl: string;
   against: string;
+  /** Tells introduced from inherited findings (null: no baseline). */
+  baseline: string | null;
   crashesDir: string;
   /** The coverage engine's libFuzzer-style input directory. */
   coverageCorpus: string;
@@ -65,6 +68,7 @@ export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
     jobs: positiveInteger(args, "jobs", 1),
     impl: flag(args, "impl") ?? DEFAULT_IMPL,
     against: flag(args, "against") ?? REFERENCE,
+    baseline: baselineName(flag(args, "baseline"), flag(args, "impl") ?? DEFAULT_IMPL),
     crashesDir: flag(args, "crashes") ?? "crashes",
     coverageCorpus: flag(args, "coverage-corpus") ?? "coverage-corpus",
     minimizeTimeMs: positiveNumber(args, "minimize-time", 5) * 1000,
@@ -123,6 +127,7 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
     minimize: o.minimize,
     minimizeTimeMs: o.minimizeTimeMs,
     campaignSeed: o.seed,
+    baseline: o.baseline,
   };
   const known = (sig: string) => store.has(sig, implA.name, implB.name);
   if (o.engine === "coverage" && !engineOverride) {
@@ -180,15 +185,14 @@ export function fuzzSummaryText(r: FuzzReport): string {
       `${stats.execs} scenarios in ${seconds.toFixed(1)} s (${Math.round(stats.execs / Math.max(seconds, 0.001))}/s), ` +
       `${stats.hits.size} signatures`,
   );
-  const rows = [...r.found].sort(
-    (x, y) => severityRank(x.finding.severity) - severityRank(y.finding.severity) || x.execs - y.execs,
-  );
+  const rows = [...r.found].sort((x, y) => compareTriage(x.file, y.file) || x.execs - y.execs);
   for (const f of rows) {
     const hit = stats.hits.get(f.finding.signature)!;
     const status = f.stored === "info" ? "info" : f.known ? "known" : f.stored === "kept" ? "seen" : "NEW";
     lines.push(
       `  ${status.padEnd(5)} [${f.finding.severity}] ${f.finding.class}: ${hit.count} hits, first at #${f.execs} (${(f.elapsedMs / 1000).toFixed(1)} s)`,
     );
+    lines.push(`        ${labelLine(f.file)}`);
     lines.push(`        ${f.finding.signature}`);
     if (r.sweep) {
       const spread = r.sweep.spread.get(f.finding.signature);
@@ -211,19 +215,26 @@ export function fuzzReportJson(r: FuzzReport): unknown {
     against: r.options.against,
     execs: r.stats.execs,
     elapsedSeconds: r.stats.elapsedMs / 1000,
-    findings: r.found.map((f) => ({
-      class: f.finding.class,
-      severity: f.finding.severity,
-      signature: f.finding.signature,
-      step: f.finding.step,
-      known: f.known,
-      hits: r.stats.hits.get(f.finding.signature)?.count ?? 0,
-      firstExecs: f.execs,
-      file: f.path,
-      spread: r.sweep?.spread.get(f.finding.signature)
-        ? spreadText(r.sweep.spread.get(f.finding.signature)!)
-        : undefined,
-    })),
+    baseline: r.options.baseline,
+    findings: [...r.found]
+      .sort((x, y) => compareTriage(x.file, y.file) || x.execs - y.execs)
+      .map((f) => ({
+        class: f.finding.class,
+        severity: f.finding.severity,
+        signature: f.finding.signature,
+        step: f.finding.step,
+        reach: f.file.reach,
+        introduced: f.file.introduced,
+        basis: f.file.basis,
+        policyRules: f.file.policyRules,
+        known: f.known,
+        hits: r.stats.hits.get(f.finding.signature)?.count ?? 0,
+        firstExecs: f.execs,
+        file: f.path,
+        spread: r.sweep?.spread.get(f.finding.signature)
+          ? spreadText(r.sweep.spread.get(f.finding.signature)!)
+          : undefined,
+      })),
   };
 }
 

@@ -3,11 +3,10 @@
 import { readFileSync } from "fs";
 import { severityRank } from "../diff/classes";
 import { runPair } from "../diff/run-pair";
-import { minimize } from "../engine/minimize";
+import { minimize, minimizerProfiles, realHostProfiles } from "../engine/minimize";
 import { MINIMIZE_CANDIDATES } from "../engine/session";
-import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
-import { PROFILES } from "../scenario/profiles";
-import { PROFILE_ORDER } from "../scenario/space";
+import { baselineImplementation, baselineName, DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
+import { labelLine } from "../report/label-words";
 import { CrashStore } from "../store/crash-store";
 import { makeFindingFile } from "../store/make-finding-file";
 import { scenarioSize } from "../store/scenario-size";
@@ -42,18 +41,23 @@ export function minimizeCommand(args: ParsedArgs, io: Io): number {
     {
       maxCandidates: MINIMIZE_CANDIDATES,
       timeLimitMs: positiveNumber(args, "minimize-time", 5) * 1000,
-      profiles: PROFILE_ORDER.map((n) => PROFILES[n].cpu),
+      profiles: minimizerProfiles(),
+      realHosts: realHostProfiles(),
     },
   );
   const seconds = (Date.now() - started) / 1000;
   const final = runPair(result.scenario, implA, implB).findings.find((f) => f.signature === target.signature)!;
   const store = new CrashStore(flag(args, "crashes") ?? "crashes");
   const found = recorded?.found ?? { engine: "minimize", seed: "0", execs: 0 };
-  const out = makeFindingFile(final, result.scenario, implA, implB, found);
+  const baseline = baselineImplementation(
+    baselineName(flag(args, "baseline") ?? recorded?.baseline ?? undefined, implA.name),
+  );
+  const out = makeFindingFile(final, result.scenario, implA, implB, found, baseline);
   const stored = store.save(out);
   const size = (s: typeof input.scenario) => scenarioSize(s).slice(0, 3).join("/");
   io.out(
     `${target.class} ${target.signature}\n` +
+      `  ${labelLine(out)}\n` +
       `  CPUs/ranges/steps ${size(input.scenario)} -> ${size(result.scenario)} in ${result.candidates} candidates, ` +
       `${seconds.toFixed(2)} s${result.timedOut ? " (time bound hit)" : ""}\n` +
       `  ${stored === "kept" ? "kept the stored file, no larger than this" : stored} ${store.pathOf(out)}\n`,

@@ -2,8 +2,10 @@
 // both sides, the findings and the decoded CPU profile. Exit 0 when they agree, 1 when they diverge.
 import { readFileSync } from "fs";
 import type { Finding } from "../diff/finding";
+import { compareTriage, labelFindings, type LabelledFinding } from "../diff/labels";
 import { runPair } from "../diff/run-pair";
-import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
+import { baselineImplementation, baselineName, DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
+import { labelLine } from "../report/label-words";
 import { findingJson, outcomeJson } from "../report/json-outcome";
 import { profileWords } from "../report/profile-words";
 import { sideBySide } from "../report/side-by-side";
@@ -17,12 +19,15 @@ export function diverges(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity !== "info");
 }
 
-export function findingLines(findings: readonly Finding[]): string {
+export function findingLines(findings: readonly LabelledFinding[]): string {
   if (findings.length === 0) return "  agree: no finding\n";
   return findings
     .map((f) => {
       const at = f.step === null ? "final PTEs" : f.step < 0 ? "VM creation" : `step ${f.step}`;
-      return `  FINDING [${f.severity}] ${f.class} at ${at}: ${f.detail}\n    signature: ${f.signature}\n`;
+      return (
+        `  FINDING [${f.severity}] ${f.class} at ${at}: ${f.detail}\n    ${labelLine(f)}\n` +
+        `    signature: ${f.signature}\n`
+      );
     })
     .join("");
 }
@@ -42,7 +47,9 @@ export function replayCommand(args: ParsedArgs, io: Io): number {
     const recorded = input.kind === "finding" ? input.finding : null;
     const implA = implementation(flag(args, "impl") ?? recorded?.impl ?? DEFAULT_IMPL);
     const implB = implementation(flag(args, "against") ?? recorded?.against ?? REFERENCE);
-    const { a, b, findings } = runPair(input.scenario, implA, implB);
+    const baseline = baselineImplementation(baselineName(flag(args, "baseline"), implA.name));
+    const { a, b, findings: raw } = runPair(input.scenario, implA, implB);
+    const findings = labelFindings(input.scenario, raw, implA, implB, baseline).sort(compareTriage);
     if (diverges(findings) && status === EXIT_OK) status = EXIT_FINDINGS;
     const profile = profileWords(input.scenario);
     if (json) {
@@ -51,6 +58,7 @@ export function replayCommand(args: ParsedArgs, io: Io): number {
         profile,
         impl: implA.name,
         against: implB.name,
+        baseline: baseline?.name ?? null,
         agree: !diverges(findings),
         findings: findings.map(findingJson),
         outcomes: { A: a && outcomeJson(a), B: b && outcomeJson(b) },

@@ -275,9 +275,9 @@ export const CHECKS: readonly Check[] = [
           policyRules: [],
         });
       }
-      // Behaviour mismatches first, then bits only: the order the checks were listed in before.
-      const byClass = (f: Finding) => (f.class === "pte-mismatch" ? 0 : 1);
-      return distinct(found).sort((x, y) => byClass(x) - byClass(y));
+      // Bits-only differences beside a behaviour difference add nothing a reviewer needs.
+      const behaviour = found.filter((f) => f.class === "pte-mismatch");
+      return distinct(behaviour.length > 0 ? behaviour : found);
     },
   },
 ];

@@ -17,6 +17,8 @@ export interface CampaignOptions {
   minimizeCandidates: number;
   minimizeTimeMs: number;
   profiles: Parameters<typeof minimize>[2]["profiles"];
+  /** Real hosts the minimizer tries first (absent: none). */
+  realHosts?: Parameters<typeof minimize>[2]["realHosts"];
   /** Signatures already known (e.g. in crashes/): still counted, not minimized again. */
   known: (signature: string) => boolean;
 }
@@ -144,10 +146,14 @@ export class Campaign {
   }
 
   private shrink(scenario: Scenario, signature: string): Scenario {
-    const { implA, implB, minimizeCandidates, minimizeTimeMs, profiles } = this.options;
+    const { implA, implB, minimizeCandidates, minimizeTimeMs, profiles, realHosts } = this.options;
     if (minimizeCandidates <= 0) return scenario;
     const test = (s: Scenario) => runPair(s, implA, implB).findings.some((g) => g.signature === signature);
-    return minimize(scenario, test, { maxCandidates: minimizeCandidates, timeLimitMs: minimizeTimeMs, profiles })
-      .scenario;
+    return minimize(scenario, test, {
+      maxCandidates: minimizeCandidates,
+      timeLimitMs: minimizeTimeMs,
+      profiles,
+      realHosts,
+    }).scenario;
   }
 }

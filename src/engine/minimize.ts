@@ -1,7 +1,7 @@
 // Shrinks a scenario to a smaller one that still shows the same signature: fewer CPUs, steps and ranges, then
 // simpler values (real-profile CPUID, round addresses). Deterministic: a bound on candidates, not on time, decides
 // where it stops; the time bound is a safety net reported when hit.
-import { cpuFromFields, fieldsOfCpu, type CpuFields } from "../scenario/profiles";
+import { CATALOG, PROFILES, cpuFromFields, fieldsOfCpu, type CpuFields } from "../scenario/profiles";
 import type { CpuidRegs, HostCpu, Scenario, Step } from "../scenario/types";
 import { checkScenario } from "../scenario/validate";
 import { scenarioSize } from "../store/scenario-size";
@@ -13,6 +13,21 @@ export interface MinimizeOptions {
   timeLimitMs: number;
   /** Known-good CPU profiles to move CPUID toward, simplest first. */
   profiles: readonly HostCpu[];
+  /**
+   * Real hosts, tried before anything else: the whole host made of one such CPU with memory encryption on. A
+   * finding a real part reaches is then stored with that part's profile.
+   */
+  realHosts?: readonly HostCpu[];
+}
+
+/** The catalog's real CPUs (the patch author's host first), then the QEMU guest view: what the minimizer moves to. */
+export function minimizerProfiles(): HostCpu[] {
+  return [...CATALOG.map((e) => e.cpu), PROFILES["qemu-sev-guest"].cpu];
+}
+
+/** The catalog's real CPUs, for the minimizer's first candidates. */
+export function realHostProfiles(): HostCpu[] {
+  return CATALOG.map((e) => e.cpu);
 }
 
 export interface MinimizeResult {
@@ -59,8 +74,19 @@ function replaceCpu(s: Scenario, i: number, cpu: HostCpu): Scenario {
   return { ...s, host: { ...s.host, cpus } };
 }
 
-/** Candidate simplifications of one scenario, biggest cuts first. */
-function* candidates(s: Scenario, profiles: readonly HostCpu[]): Generator<Scenario> {
+/** The scenario on a one-CPU host of `cpu` with memory encryption on, every step on that CPU. */
+function onRealHost(s: Scenario, cpu: HostCpu): Scenario {
+  const one = dropCpu(s, (i) => i === 0);
+  const steps = s.steps.map((st) => {
+    const { cpu: _c, ...rest } = st;
+    return rest as Step;
+  });
+  return { ...one, host: { ...one.host, cpus: [cpu], memEncrypt: true }, steps };
+}
+
+/** Candidate simplifications of one scenario, real hosts first, then the biggest cuts. */
+function* candidates(s: Scenario, profiles: readonly HostCpu[], realHosts: readonly HostCpu[]): Generator<Scenario> {
+  for (const cpu of realHosts) yield onRealHost(s, cpu);
   // One CPU, then fewer CPUs.
   if (s.host.cpus.length > 1) {
     for (let k = 0; k < s.host.cpus.length; k++) yield dropCpu(s, (i) => i === k);
@@ -178,7 +204,7 @@ export function minimize(start: Scenario, test: Test, options: MinimizeOptions):
   let improved = true;
   while (improved) {
     improved = false;
-    for (const candidate of candidates(best, options.profiles)) {
+    for (const candidate of candidates(best, options.profiles, options.realHosts ?? [])) {
       if (tried >= options.maxCandidates) return { scenario: best, candidates: tried, timedOut: false };
       if (Date.now() > deadline) return { scenario: best, candidates: tried, timedOut: true };
       if (!isValid(candidate) || compareSimplicity(candidate, best, profileFields) >= 0) continue;

@@ -2,13 +2,13 @@
 // engine, runs the campaign, turns each new signature into finding-file data. Writes no files, prints nothing.
 import type { Finding } from "../diff/finding";
 import type { Implementation } from "../diff/run-pair";
-import { PROFILES } from "../scenario/profiles";
+import { baselineImplementation } from "../impls";
 import { createSampler } from "../scenario/sampler";
-import { PROFILE_ORDER } from "../scenario/space";
 import type { Scenario } from "../scenario/types";
 import type { FindingFile } from "../store/finding-file";
 import { makeFindingFile } from "../store/make-finding-file";
 import { Campaign, type CampaignStats, type Engine } from "./campaign";
+import { minimizerProfiles, realHostProfiles } from "./minimize";
 import { DivergenceMap } from "./divergence-map";
 import { propertyEngine } from "./property";
 import { randomEngine } from "./random";
@@ -33,6 +33,8 @@ export interface SessionOptions {
   minimizeTimeMs: number;
   /** The seed the user gave, recorded in finding files. */
   campaignSeed: number;
+  /** The implementation that tells introduced from inherited findings (null: none). */
+  baseline: string | null;
 }
 
 export interface SessionNew {
@@ -95,6 +97,7 @@ export function runSession(
 ): SessionResult {
   const sweep = o.engine === "sweep" ? new SweepMap() : null;
   const divergence = o.engine === "sweep" ? new DivergenceMap() : null;
+  const baseline = baselineImplementation(o.baseline);
   const campaign: Campaign = new Campaign(
     {
       implA,
@@ -103,13 +106,14 @@ export function runSession(
       timeMs: o.timeMs,
       minimizeCandidates: o.minimize ? MINIMIZE_CANDIDATES : 0,
       minimizeTimeMs: o.minimizeTimeMs,
-      profiles: PROFILE_ORDER.map((n) => PROFILES[n].cpu),
+      profiles: minimizerProfiles(),
+      realHosts: realHostProfiles(),
       known: sinks.known,
     },
     {
       onNew(n) {
         const found = { engine: o.engine, seed: String(o.campaignSeed), execs: n.execs };
-        const file = makeFindingFile(n.finding, n.scenario, implA, implB, found);
+        const file = makeFindingFile(n.finding, n.scenario, implA, implB, found, baseline);
         sinks.onNew({ ...n, file }, campaign.stats);
       },
       onProgress: sinks.onProgress,

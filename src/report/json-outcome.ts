@@ -1,6 +1,6 @@
 // Outcomes and findings as plain JSON values (bigint as hex strings), for --json output.
 import type { Event, Outcome } from "../cpu/events";
-import type { Finding } from "../diff/finding";
+import type { LabelledFinding } from "../diff/labels";
 
 function eventJson(e: Event): Record<string, unknown> {
   return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === "bigint" ? `0x${v.toString(16)}` : v]));
@@ -16,6 +16,17 @@ export function outcomeJson(o: Outcome): Record<string, unknown> {
   };
 }
 
-export function findingJson(f: Finding): Record<string, unknown> {
-  return { class: f.class, severity: f.severity, signature: f.signature, step: f.step, side: f.side, detail: f.detail };
+export function findingJson(f: LabelledFinding): Record<string, unknown> {
+  return {
+    class: f.class,
+    severity: f.severity,
+    signature: f.signature,
+    step: f.step,
+    reach: f.reach,
+    introduced: f.introduced,
+    basis: f.basis,
+    policyRules: f.policyRules,
+    side: f.side,
+    detail: f.detail,
+  };
 }

@@ -1,7 +1,7 @@
 // Merges the summaries of several shards (or runs) of the same implementations into one: findings by signature
 // (hits summed, the earliest first hit kept, new only if new in every summary that has it), maps cell by cell
 // (the worst kept), runs listed together, sweep coverage added up.
-import { severityRank } from "../diff/classes";
+import { compareTriage } from "../diff/labels";
 import { DivergenceMap } from "../engine/divergence-map";
 import { rangesText } from "../engine/sweep-map";
 import { GUEST_KINDS } from "../scenario/types";
@@ -74,15 +74,14 @@ export function mergeSummaries(summaries: readonly Summary[]): Summary {
       else bySignature.set(f.signature, { ...f, byEngine: { ...f.byEngine }, firstHit: { ...f.firstHit } });
     }
   }
-  const findings = [...bySignature.values()].sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.signature.localeCompare(b.signature),
-  );
+  const findings = [...bySignature.values()].sort(compareTriage);
   const sweeps = summaries.map((s) => s.sweep).filter((x) => x !== undefined);
   const shards = summaries.flatMap((s) => s.mergedShards ?? (s.shard ? [s.shard] : []));
   const merged: Summary = {
     format: SUMMARY_FORMAT,
     impl: first.impl,
     against: first.against,
+    baseline: first.baseline,
     seed: first.seed,
     runs: summaries.flatMap((s) => s.runs.map((r) => ({ ...r }))),
     findings,

@@ -11,7 +11,9 @@ import {
   seconds,
   summaryFacts,
 } from "./summary-facts";
+import { basisWords, introducedWords, reachWords } from "./label-words";
 import type { Summary } from "./summary-types";
+import { verdictOf } from "./verdict";
 
 const STYLE = `
 body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 14px; margin: 24px; color: #1a1a1a; }
@@ -27,6 +29,9 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 .sev-ub { background: #009E73; color: #fff; } .sev-info { background: #56B4E9; }
 .new { font-weight: bold; color: #B00020; }
 .map { overflow-x: auto; } .map svg { max-width: 100%; height: auto; }
+.verdict { font-size: 15px; max-width: 1100px; line-height: 1.45; }
+tr.g-breaks td:first-child { border-left: 6px solid #D55E00; } tr.g-inherited td:first-child { border-left: 6px solid #E69F00; }
+tr.g-policy td:first-child { border-left: 6px solid #56B4E9; } tr.g-exotic td:first-child { border-left: 6px solid #999; }
 `;
 
 function sev(s: string): string {
@@ -43,14 +48,25 @@ function table(head: string[], rows: string[][], numeric: number[] = []): string
 
 export function summaryHtml(s: Summary): string {
   const facts = summaryFacts(s);
+  const verdict = verdictOf(s.findings, s);
   const parts: string[] = [
     `<!DOCTYPE html>`,
     `<html lang="en"><head><meta charset="utf-8"><title>${h(facts.title)}</title><style>${STYLE}</style></head><body>`,
     `<h1>${h(facts.title)}</h1>`,
+    `<h2>Review verdict</h2>`,
+    `<p class="verdict">${h(verdict.text)}</p>`,
+    `<table class="verdict-table">\n<thead><tr><th></th><th>findings</th><th>which</th></tr></thead>\n<tbody>`,
+    ...verdict.rows.map(
+      (r) =>
+        `<tr class="g-${r.group}"><td>${h(r.title)}</td><td class="num">${r.findings.length}</td><td>${r.findings
+          .map((f) => `${sev(f.severity)} ${h(f.class)} <code>${h(f.signature)}</code>`)
+          .join("<br>")}</td></tr>`,
+    ),
+    `</tbody>\n</table>`,
     `<ul class="about">`,
     ...facts.about.map((l) => `<li>${h(l)}</li>`),
     facts.coverage ? `<li>${h(facts.coverage)}</li>` : "",
-    `<li>${count(s.findings.length)} signatures, ${
+    `<li>${count(verdict.real)} findings on real CPUs (${count(s.findings.length)} signatures in all), ${
       facts.newFindings.length > 0 ? `<span class="new">${facts.newFindings.length} new</span>` : "none new"
     } (new: not in crashes/ before this run)</li>`,
     `</ul>`,
@@ -77,9 +93,25 @@ export function summaryHtml(s: Summary): string {
   else
     parts.push(
       table(
-        ["new", "severity", "class", "signature", "minimal profile", "hits", "hits by engine", "first hit", "replay"],
+        [
+          "new",
+          "reach",
+          "introduced",
+          "basis",
+          "severity",
+          "class",
+          "signature",
+          "minimal profile",
+          "hits",
+          "hits by engine",
+          "first hit",
+          "replay",
+        ],
         s.findings.map((f) => [
           f.new ? `<span class="new">NEW</span>` : "",
+          h(reachWords(f)),
+          h(introducedWords(f)),
+          h(basisWords(f)),
           sev(f.severity),
           h(f.class),
           `<code>${h(f.signature)}</code>`,
@@ -89,9 +121,9 @@ export function summaryHtml(s: Summary): string {
           h(firstHitText(f)),
           f.replay ? `<code>${h(f.replay)}</code>` : h(NOT_STORED),
         ]),
-        [5],
+        [8],
       ),
-      `<p>First hit: the engine that hit the signature first, after how many of its scenarios and seconds of its campaign.</p>`,
+      `<p>Sorted by reach (real CPUs first), then introduced before inherited, then spec before policy, then severity. First hit: the engine that hit the signature first, after how many of its scenarios and seconds of its campaign.</p>`,
     );
   parts.push(
     `<h2>Engines</h2>`,

@@ -42,6 +42,10 @@ function finding(j: Json): SummaryFinding {
     "class",
     "severity",
     "signature",
+    "reach",
+    "introduced",
+    "basis",
+    "policyRules",
     "file",
     "replay",
     "profile",
@@ -59,10 +63,21 @@ function finding(j: Json): SummaryFinding {
   const first = j.required("firstHit");
   first.object(["engine", "execs", "seconds"]);
   const spread = optional(j, "spread", (v) => v.string());
+  const reach = j.required("reach");
+  reach.object(["kind", "realProfiles"]);
+  const introduced = j.required("introduced");
+  const strings = (v: Json) => v.array(0, 1000, "names").map((x) => x.string());
   return {
     class: cls,
     severity: FINDING_CLASSES[cls].severity,
     signature: j.required("signature").string(),
+    reach: {
+      kind: reach.required("kind").oneOf(["real-cpu", "exotic-cpuid"] as const),
+      realProfiles: strings(reach.required("realProfiles")),
+    },
+    introduced: introduced.value === null ? null : introduced.boolean(),
+    basis: j.required("basis").oneOf(["spec", "policy"] as const),
+    policyRules: strings(j.required("policyRules")),
     file: j.required("file").string(),
     replay: j.required("replay").string(),
     profile: j.required("profile").string(),
@@ -107,6 +122,7 @@ export function decodeSummary(text: string): Summary {
     "format",
     "impl",
     "against",
+    "baseline",
     "seed",
     "runs",
     "findings",
@@ -140,6 +156,7 @@ export function decodeSummary(text: string): Summary {
     format: SUMMARY_FORMAT,
     impl: root.required("impl").string(),
     against: root.required("against").string(),
+    baseline: root.required("baseline").value === null ? null : root.required("baseline").string(),
     seed: root.required("seed").integer(0, MAX),
     runs: root
       .required("runs")

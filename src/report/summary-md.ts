@@ -10,7 +10,9 @@ import {
   seconds,
   summaryFacts,
 } from "./summary-facts";
+import { basisWords, introducedWords, reachWords } from "./label-words";
 import type { Summary } from "./summary-types";
+import { verdictOf } from "./verdict";
 
 function table(head: string[], rows: string[][]): string[] {
   return [
@@ -22,11 +24,23 @@ function table(head: string[], rows: string[][]): string[] {
 
 export function summaryMarkdown(s: Summary, mapFile = "map.svg"): string {
   const facts = summaryFacts(s);
-  const out: string[] = [`# ${facts.title}`, ""];
+  const verdict = verdictOf(s.findings, s);
+  const out: string[] = [`# ${facts.title}`, "", "## Review verdict", "", verdict.text, ""];
+  out.push(
+    ...table(
+      ["", "findings", "which"],
+      verdict.rows.map((r) => [
+        r.title,
+        String(r.findings.length),
+        r.findings.map((f) => `${f.severity} ${f.class} ${mdCode(f.signature)}`).join("; "),
+      ]),
+    ),
+    "",
+  );
   for (const line of facts.about) out.push(`- ${line}`);
   if (facts.coverage) out.push(`- ${facts.coverage}`);
   out.push(
-    `- ${count(s.findings.length)} signatures, ${facts.newFindings.length > 0 ? `**${facts.newFindings.length} new**` : "none new"} (new: not in crashes/ before this run)`,
+    `- ${count(verdict.real)} findings on real CPUs (${count(s.findings.length)} signatures in all), ${facts.newFindings.length > 0 ? `**${facts.newFindings.length} new**` : "none new"} (new: not in crashes/ before this run)`,
     "",
     "## New since the last run",
     "",
@@ -39,9 +53,24 @@ export function summaryMarkdown(s: Summary, mapFile = "map.svg"): string {
   else
     out.push(
       ...table(
-        ["new", "severity", "class", "signature", "minimal profile", "hits by engine", "first hit", "replay"],
+        [
+          "new",
+          "reach",
+          "introduced",
+          "basis",
+          "severity",
+          "class",
+          "signature",
+          "minimal profile",
+          "hits by engine",
+          "first hit",
+          "replay",
+        ],
         s.findings.map((f) => [
           f.new ? "NEW" : "",
+          reachWords(f),
+          introducedWords(f),
+          basisWords(f),
           f.severity,
           f.class,
           mdCode(f.signature),
@@ -54,7 +83,8 @@ export function summaryMarkdown(s: Summary, mapFile = "map.svg"): string {
     );
   out.push(
     "",
-    "First hit: the engine that hit the signature first, after how many of its scenarios and seconds of its campaign.",
+    "Sorted by reach (real CPUs first), then introduced before inherited, then spec before policy, then severity. " +
+      "First hit: the engine that hit the signature first, after how many of its scenarios and seconds of its campaign.",
     "",
     "## Engines",
     "",

@@ -1,10 +1,13 @@
 // The end of a nightly's terminal output: engines, coverage, findings with their replay commands, files written.
 import { NOT_STORED, byEngineText, count, firstHitText, seconds, summaryFacts } from "./summary-facts";
+import { labelLine } from "./label-words";
 import type { Summary } from "./summary-types";
+import { verdictOf } from "./verdict";
 
 export function summaryText(s: Summary, dir: string): string {
   const facts = summaryFacts(s);
-  const lines = [...facts.about];
+  const verdict = verdictOf(s.findings, s);
+  const lines = [verdict.text, ...facts.about];
   for (const e of facts.engines) {
     const plan =
       e.planned === undefined ? "" : ` of ${count(e.planned)} planned${e.complete ? "" : ", stopped by the clock"}`;
@@ -17,12 +20,13 @@ export function summaryText(s: Summary, dir: string): string {
     lines.push(
       `  ${(f.new ? "NEW" : f.replay ? "known" : "info").padEnd(5)} [${f.severity}] ${f.class}: ${count(f.hits)} hits (${byEngineText(f)}), first ${firstHitText(f)}`,
     );
+    lines.push(`        ${labelLine(f)}`);
     lines.push(`        ${f.signature}`);
     lines.push(`        ${f.replay || NOT_STORED}`);
   }
   const fresh = facts.newFindings.length;
   lines.push(
-    `${s.findings.length} signatures, ${fresh > 0 ? `${fresh} new (not in crashes/ before)` : "none new"}; ` +
+    `${verdict.real} findings on real CPUs (${s.findings.length} signatures in all), ${fresh > 0 ? `${fresh} new (not in crashes/ before)` : "none new"}; ` +
       `wrote ${dir}/summary.json, summary.md, summary.html, map.svg, crashes/`,
   );
   return `${lines.join("\n")}\n`;

@@ -1,6 +1,8 @@
 // The data of a campaign summary (summary.json): what ran, what it found, the divergence map. Renderers
 // (summary.md, summary.html, the SVG map) and `merge` read only this.
+import type { Basis } from "../../reference/basis";
 import type { FindingClass, Severity } from "../diff/classes";
+import type { Reach } from "../diff/reach";
 import type { MapPanel } from "../engine/divergence-map";
 
 export const SUMMARY_FORMAT = "vmm-difffuzz.summary/1";
@@ -33,6 +35,11 @@ export interface SummaryFinding {
   class: FindingClass;
   severity: Severity;
   signature: string;
+  /** Whether a catalog CPU reaches it (which), whether the patch introduced it, spec or policy (which rules). */
+  reach: Reach;
+  introduced: boolean | null;
+  basis: Basis;
+  policyRules: string[];
   /** Path of the finding file, relative to the project (e.g. crashes/0123abcd.json). */
   file: string;
   replay: string;
@@ -54,6 +61,8 @@ export interface Summary {
   format: typeof SUMMARY_FORMAT;
   impl: string;
   against: string;
+  /** The implementation that tells introduced from inherited findings (null: none). */
+  baseline: string | null;
   /** The date-derived seed of a nightly, or the campaign seed. */
   seed: number;
   runs: EngineRun[];

@@ -1,6 +1,6 @@
 // Builds summary.json's data from the reports of one or more fuzz campaigns of the same implementations.
 import type { FuzzReport } from "../cli/fuzz-command";
-import { severityRank } from "../diff/classes";
+import { compareTriage } from "../diff/labels";
 import { DivergenceMap } from "../engine/divergence-map";
 import { spreadText } from "../engine/sweep-map";
 import type { CrashStore } from "../store/crash-store";
@@ -36,6 +36,10 @@ export function summaryOf(reports: readonly FuzzReport[], store: CrashStore, see
         class: f.finding.class,
         severity: f.finding.severity,
         signature: f.finding.signature,
+        reach: f.file.reach,
+        introduced: f.file.introduced,
+        basis: f.file.basis,
+        policyRules: f.file.policyRules,
         file: path,
         replay: file ? replayCommand(file, path) : `vmm-difffuzz replay ${path}`,
         profile: file?.profile ?? "",
@@ -48,13 +52,12 @@ export function summaryOf(reports: readonly FuzzReport[], store: CrashStore, see
       });
     }
   }
-  const findings = [...bySignature.values()].sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.signature.localeCompare(b.signature),
-  );
+  const findings = [...bySignature.values()].sort(compareTriage);
   return {
     format: SUMMARY_FORMAT,
     impl,
     against,
+    baseline: first.options.baseline,
     seed,
     runs: reports.map((r) => ({
       engine: r.options.engine,

@@ -352,31 +352,16 @@ const ZEN3_VERMEER: CpuFields = {
 
 /**
  * The catalog of real AMD host CPUs, one entry per SEV-capable part whose Fn8000_0008 and Fn8000_001F values have
- * a public source. Not in it, for want of a public dump of those two leaves: EPYC 97x4 Bergamo and 8004 Siena
+ * a public source, newest first (the patch author's host first). Not in it, for want of a public dump of those two leaves: EPYC 97x4 Bergamo and 8004 Siena
  * (Zen 4c), EPYC 9005 Turin (Zen 5). The QEMU guest view is not a host and is not in it either.
  */
 export const CATALOG: readonly CatalogEntry[] = Object.freeze([
   catalogEntry(
-    "zen1-naples",
-    "Zen 1 (EPYC 7001 Naples)",
-    { ...PROFILES["zen1-naples"].fields },
-    SOURCES["zen1-naples"].source,
-    SOURCES["zen1-naples"].note,
-  ),
-  catalogEntry("zen2-rome", "Zen 2 (EPYC 7002 Rome)", { ...PROFILES["zen2-rome"].fields }, SOURCES["zen2-rome"].source),
-  catalogEntry(
-    "zen3-vermeer",
-    "Zen 3 (Ryzen 5000 Vermeer; the core of EPYC 7003 Milan)",
-    ZEN3_VERMEER,
-    'Ryzen 9 5950X CPUID dump, Linux stable list, Dec 2025 ("x86/amd_node: fix integer divide by zero during init")',
-    "dumped in a Xen dom0, which passes these two leaves through unchanged as far as the dump shows",
-  ),
-  catalogEntry(
-    "milan",
-    "Zen 3 (EPYC 7003 Milan)",
-    { ...PROFILES.milan.fields },
-    SOURCES.milan.source,
-    SOURCES.milan.note,
+    "epyc-9124",
+    "Zen 4 (EPYC 9124 Genoa, the patch author's host)",
+    { ...PROFILES["epyc-9124"].fields },
+    SOURCES["epyc-9124"].source,
+    SOURCES["epyc-9124"].note,
   ),
   catalogEntry(
     "genoa",
@@ -386,11 +371,26 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
     SOURCES.genoa.note,
   ),
   catalogEntry(
-    "epyc-9124",
-    "Zen 4 (EPYC 9124 Genoa, the patch author's host)",
-    { ...PROFILES["epyc-9124"].fields },
-    SOURCES["epyc-9124"].source,
-    SOURCES["epyc-9124"].note,
+    "milan",
+    "Zen 3 (EPYC 7003 Milan)",
+    { ...PROFILES.milan.fields },
+    SOURCES.milan.source,
+    SOURCES.milan.note,
+  ),
+  catalogEntry(
+    "zen3-vermeer",
+    "Zen 3 (Ryzen 5000 Vermeer; the core of EPYC 7003 Milan)",
+    ZEN3_VERMEER,
+    'Ryzen 9 5950X CPUID dump, Linux stable list, Dec 2025 ("x86/amd_node: fix integer divide by zero during init")',
+    "dumped in a Xen dom0, which passes these two leaves through unchanged as far as the dump shows",
+  ),
+  catalogEntry("zen2-rome", "Zen 2 (EPYC 7002 Rome)", { ...PROFILES["zen2-rome"].fields }, SOURCES["zen2-rome"].source),
+  catalogEntry(
+    "zen1-naples",
+    "Zen 1 (EPYC 7001 Naples)",
+    { ...PROFILES["zen1-naples"].fields },
+    SOURCES["zen1-naples"].source,
+    SOURCES["zen1-naples"].note,
   ),
 ]);
 

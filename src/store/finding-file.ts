@@ -1,5 +1,7 @@
 // The finding file (`vmm-difffuzz.finding/1`): a minimized scenario, what diverged, and how to replay it.
+import type { Basis } from "../../reference/basis";
 import { FINDING_CLASSES, type FindingClass, type Severity } from "../diff/classes";
+import type { Reach } from "../diff/reach";
 import { signatureHash, type Finding } from "../diff/finding";
 import { decodeScenarioJson, encodeScenario } from "../scenario/codec";
 import { checkScenario } from "../scenario/validate";
@@ -24,6 +26,14 @@ export interface FindingFile {
   impl: string;
   against: string;
   step: number | null;
+  /** Whether a catalog CPU reaches the same signature, and which. */
+  reach: Reach;
+  /** Whether the baseline lacks this root cause (null: no baseline). */
+  introduced: boolean | null;
+  /** The baseline it was compared with (null: none). */
+  baseline: string | null;
+  basis: Basis;
+  policyRules: string[];
   profile: string;
   /** Each side's events at the first divergent step, in words. */
   sides: { A: string[]; B: string[] };
@@ -35,7 +45,7 @@ export function findingFileName(signature: string): string {
   return `${signatureHash(signature)}.json`;
 }
 
-export function replayCommand(file: FindingFile, path: string): string {
+export function replayCommand(file: Pick<FindingFile, "impl" | "against">, path: string): string {
   const impl = file.impl === "posted" ? "" : ` --impl ${file.impl}`;
   const against = file.against === "reference" ? "" : ` --against ${file.against}`;
   return `vmm-difffuzz replay${impl}${against} ${path}`;
@@ -47,11 +57,16 @@ export function encodeFindingFile(f: FindingFile, path: string): string {
     class: f.class,
     severity: f.severity,
     signature: f.signature,
+    step: f.step,
+    reach: f.reach,
+    introduced: f.introduced,
+    baseline: f.baseline,
+    basis: f.basis,
+    policyRules: f.policyRules,
     summary: f.summary,
     profile: f.profile,
     impl: f.impl,
     against: f.against,
-    step: f.step,
     sides: f.sides,
     found: f.found,
     replay: replayCommand(f, path),
@@ -72,6 +87,11 @@ export function decodeFindingFile(text: string): FindingFile {
     "impl",
     "against",
     "step",
+    "reach",
+    "introduced",
+    "baseline",
+    "basis",
+    "policyRules",
     "sides",
     "found",
     "replay",
@@ -89,6 +109,10 @@ export function decodeFindingFile(text: string): FindingFile {
   const found = root.required("found");
   found.object(["engine", "seed", "execs"]);
   const lines = (j: Json) => j.array(0, 10_000, "lines").map((l) => l.string());
+  const reach = root.required("reach");
+  reach.object(["kind", "realProfiles"]);
+  const introduced = root.required("introduced");
+  const baseline = root.required("baseline");
   const scenarioJson = root.required("scenario");
   const scenario: Scenario = decodeScenarioJson(scenarioJson);
   const problem = checkScenario(scenario);
@@ -102,6 +126,14 @@ export function decodeFindingFile(text: string): FindingFile {
     impl: root.required("impl").string(),
     against: root.required("against").string(),
     step: step.value === null ? null : step.integer(-1, 10_000),
+    reach: {
+      kind: reach.required("kind").oneOf(["real-cpu", "exotic-cpuid"] as const),
+      realProfiles: lines(reach.required("realProfiles")),
+    },
+    introduced: introduced.value === null ? null : introduced.boolean(),
+    baseline: baseline.value === null ? null : baseline.string(),
+    basis: root.required("basis").oneOf(["spec", "policy"] as const),
+    policyRules: lines(root.required("policyRules")),
     sides: { A: lines(sides.required("A")), B: lines(sides.required("B")) },
     found: {
       engine: found.required("engine").string(),

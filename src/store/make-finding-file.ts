@@ -1,6 +1,7 @@
 // Builds the finding file of one finding: reruns its scenario to record both sides at the divergent step.
 import type { Outcome } from "../cpu/events";
 import type { Finding } from "../diff/finding";
+import { labelFindings } from "../diff/labels";
 import { runPair, type Implementation } from "../diff/run-pair";
 import { eventText } from "../report/events-text";
 import { profileWords } from "../report/profile-words";
@@ -23,13 +24,22 @@ export function makeFindingFile(
   implA: Implementation,
   implB: Implementation,
   found: FoundBy,
+  baseline: Implementation | null,
 ): FindingFile {
-  const { a, b } = runPair(scenario, implA, implB);
+  const { a, b, findings } = runPair(scenario, implA, implB);
+  // The basis of the stored scenario's own run (the finding may come from a larger scenario).
+  const own = findings.find((f) => f.signature === finding.signature) ?? finding;
   const profile = profileWords(scenario);
+  const [labelled] = labelFindings(scenario, [finding], implA, implB, baseline);
   return {
     class: finding.class,
     severity: finding.severity,
     signature: finding.signature,
+    reach: labelled!.reach,
+    introduced: labelled!.introduced,
+    baseline: baseline?.name ?? null,
+    basis: own.basis,
+    policyRules: own.policyRules,
     summary: `${finding.detail} (${profile})`,
     profile,
     impl: implA.name,

@@ -81,6 +81,8 @@ describe("vm-creation", () => {
         step: -1,
         side: "both",
         detail: "VM creation: posted created, reference refused (errno 22: sevEsNeedsReservedBits)",
+        basis: "spec",
+        policyRules: [],
       },
     ]);
   });
@@ -220,13 +222,17 @@ describe("guest-exception-and-exits (exit-mismatch)", () => {
     });
   });
 
-  it("reports only the first of several differing steps", () => {
+  it("reports every differing step with its own root cause, one finding per signature", () => {
     const a = outcome(
       "A",
       withStep(1, [npf, vmdAssist]).map((e, j) => (j === 3 ? [{ kind: "ghcb-error" }] : e)),
     );
     const found = diffOutcomes(SC, a, outcome("B", GOOD));
-    expect(found.map((f) => f.step)).toEqual([1]);
+    expect(found.map((f) => f.step)).toEqual([1, 3]);
+    const again = scenario({ steps: [STEPS[0]!, STEPS[1]!, STEPS[2]!, STEPS[1]!] });
+    const good = GOOD.map((e, j) => (j === 3 ? GOOD[1]! : e));
+    const twice = good.map((e, j) => (j === 1 || j === 3 ? [npf, vmdAssist] : e));
+    expect(diffOutcomes(again, outcome("A", twice), outcome("B", good)).map((f) => f.step)).toEqual([1]);
   });
 
   it("ignores differences in exits the host handles and resumes", () => {
@@ -247,13 +253,16 @@ describe("guest-exception-and-exits (exit-mismatch)", () => {
     expect(diffOutcomes(SC, a, outcome("B", GOOD)).map((f) => f.class)).toEqual(["host-crash"]);
   });
 
-  it("is not reported after an earlier one-sided finding, even when a later step differs", () => {
+  it("is reported after an earlier, unrelated one-sided finding when a later step differs", () => {
     const leak: Event = { kind: "guest-access", hpa: 0x10n, memory: "host-ram", write: false };
     const a = outcome(
       "A",
       withStep(1, [leak]).map((e, j) => (j === 3 ? [{ kind: "ghcb-error" }] : e)),
     );
-    expect(diffOutcomes(SC, a, outcome("B", GOOD)).map((f) => f.class)).toEqual(["host-memory-exposure"]);
+    expect(diffOutcomes(SC, a, outcome("B", GOOD)).map((f) => [f.class, f.step])).toEqual([
+      ["host-memory-exposure", 1],
+      ["exit-mismatch", 3],
+    ]);
   });
 
   it("is reported before a later one-sided finding", () => {
@@ -287,6 +296,8 @@ describe("undefined-behaviour", () => {
         step: -1,
         side: "A",
         detail: "u64shl: shift count 64 of 0xfc00",
+        basis: "spec",
+        policyRules: [],
       },
     ]);
   });
@@ -331,6 +342,8 @@ describe("final-pte", () => {
         step: null,
         side: "both",
         detail: "nested PTE of page 0xf0000000: 0x7 vs 0x400000000007",
+        basis: "spec",
+        policyRules: [],
       },
     ]);
   });
@@ -354,6 +367,8 @@ describe("final-pte", () => {
         step: null,
         side: "both",
         detail: `nested PTE of page 0x200000 (ram): 0x${ramPte.toString(16)} vs 0x${(ramPte | 0x20n).toString(16)}`,
+        basis: "spec",
+        policyRules: [],
       },
     ]);
   });
@@ -480,6 +495,8 @@ describe("implementationError", () => {
       step: null,
       side: "A",
       detail: "posted threw: no range 3 at 0x1f000",
+      basis: "spec",
+      policyRules: [],
     });
     expect(implementationError(SC, "A", "posted", new Error("no range 7 at 0x2")).signature).toBe(f.signature);
   });
@@ -488,5 +505,56 @@ describe("implementationError", () => {
     const f = implementationError(SC, "B", "reference", "boom");
     expect(f.detail).toBe("reference threw: boom");
     expect(f.signature).toBe("implementation-error|B|reference|boom|sev-es");
+  });
+});
+
+describe("basis", () => {
+  const rule = (name: string): Event => ({ kind: "rule", rule: name });
+
+  it("is policy, naming the rules, when B applied a policy rule at the finding's step", () => {
+    const a = outcome(
+      "A",
+      withStep(
+        3,
+        [
+          { kind: "vmgexit", ghcbGpa: 0x1000n },
+          { kind: "vm-error", errno: 22 },
+        ],
+        3,
+      ),
+    );
+    const b = outcome("B", withStep(3, [rule("ghcbReachable"), rule("unusableGhcbResumes"), { kind: "resume" }]));
+    const found = diffOutcomes(SC, a, b);
+    expect(found.map((f) => [f.step, f.basis, f.policyRules])).toEqual([[3, "policy", ["unusableGhcbResumes"]]]);
+  });
+
+  it("is spec when the rules B applied there are all spec rules, or were applied at another step", () => {
+    const a = outcome("A", withStep(1, [npf, vmdAssist]));
+    const b = outcome(
+      "B",
+      GOOD.map((e, j) => (j === 1 ? [rule("npfAction"), ...e] : j === 3 ? [rule("mmioNaeOutsideMmio"), ...e] : e)),
+    );
+    expect(diffOutcomes(SC, a, b).map((f) => [f.basis, f.policyRules])).toEqual([["spec", []]]);
+  });
+
+  it("counts policy rules of VM creation for every finding of the run", () => {
+    const a = outcome("A", GOOD, { create: 0 });
+    const b = outcome("B", [], {
+      create: 22,
+      createReason: "sevEsNeedsReservedBits",
+      createEvents: [rule("sevEsNeedsReservedBits")],
+    });
+    expect(diffOutcomes(SC, a, b).map((f) => [f.step, f.basis, f.policyRules])).toEqual([
+      [-1, "policy", ["sevEsNeedsReservedBits"]],
+    ]);
+  });
+
+  it("stays spec for a host crash, whatever policy B applied at that step", () => {
+    const a = outcome("A", withStep(2, crashAt(0x000fc00000003000n), 2));
+    const b = outcome(
+      "B",
+      GOOD.map((e, j) => (j === 2 ? [rule("unusableGhcbResumes"), ...e] : e)),
+    );
+    expect(diffOutcomes(SC, a, b).map((f) => [f.class, f.basis])).toEqual([["host-crash", "spec"]]);
   });
 });

@@ -53,6 +53,8 @@ describe("runPair", () => {
         step: null,
         side: "A",
         detail: "broken threw: factory failed at 0x10",
+        basis: "spec",
+        policyRules: [],
       },
     ]);
   });

@@ -18,7 +18,18 @@ function run(seed: number, limit: number) {
       const signature = scenarioToText(scenario);
       texts.push(signature);
       origins.push(origin ?? "");
-      return [{ class: "exit-mismatch", severity: "functional", signature, step: 0, side: "both", detail: "" }];
+      return [
+        {
+          class: "exit-mismatch",
+          severity: "functional",
+          signature,
+          step: 0,
+          side: "both",
+          detail: "",
+          basis: "spec",
+          policyRules: [],
+        },
+      ];
     },
     shouldStop: () => texts.length >= limit,
     addExecs: () => {},

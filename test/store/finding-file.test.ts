@@ -25,6 +25,17 @@ const findingFileArbitrary: fc.Arbitrary<FindingFile> = fc
     impl: fc.constantFrom("posted", "pre-patch", "reference"),
     against: fc.constantFrom("reference", "posted"),
     step: fc.option(fc.integer({ min: -1, max: 10_000 }), { nil: null }),
+    reach: fc.oneof(
+      fc.constant({ kind: "exotic-cpuid" as const, realProfiles: [] as string[] }),
+      fc.record({
+        kind: fc.constant("real-cpu" as const),
+        realProfiles: fc.array(fc.string(), { minLength: 1, maxLength: 3 }),
+      }),
+    ),
+    introduced: fc.constantFrom(true, false, null),
+    baseline: fc.constantFrom("pre-patch", null),
+    basis: fc.constantFrom("spec" as const, "policy" as const),
+    policyRules: fc.array(fc.string(), { maxLength: 3 }),
     profile: fc.string({ maxLength: 40 }),
     sides: fc.record({ A: fc.array(fc.string(), { maxLength: 4 }), B: fc.array(fc.string(), { maxLength: 4 }) }),
     found: fc.record({

@@ -15,7 +15,7 @@ describe("makeFindingFile", () => {
     const B = implementation("reference");
     const { a, b, findings } = runPair(SC, A, B);
     const finding = findings.find((f) => f.class === "exit-mismatch")!;
-    const file = makeFindingFile(finding, SC, A, B, FOUND);
+    const file = makeFindingFile(finding, SC, A, B, FOUND, null);
     expect(file).toMatchObject({
       class: finding.class,
       severity: finding.severity,
@@ -29,6 +29,7 @@ describe("makeFindingFile", () => {
     expect(file.summary).toBe(`${finding.detail} (${profileWords(SC)})`);
     expect(file.sides.A).toEqual(a!.steps[0]!.events.map(eventText));
     expect(file.sides.B).toEqual(b!.steps[0]!.events.map(eventText));
+    expect(file).toMatchObject({ introduced: null, baseline: null, basis: "spec", policyRules: [] });
     expect(file.scenario.note).toBeUndefined();
     expect(file.scenario.expect).toBeUndefined();
   });
@@ -41,10 +42,18 @@ describe("makeFindingFile", () => {
     const B = implementation("reference");
     const { findings } = runPair(sc, A, B);
     const create = findings.find((f) => f.step === -1)!;
-    const file = makeFindingFile(create, sc, A, B, FOUND);
+    const file = makeFindingFile(create, sc, A, B, FOUND, implementation("pre-patch"));
     expect(file.sides.A[0]).toBe("VM created");
+    // The tree before the patch creates it as well; the reference refuses by a policy rule; no real CPU has it.
+    expect(file).toMatchObject({
+      reach: { kind: "exotic-cpuid", realProfiles: [] },
+      introduced: false,
+      baseline: "pre-patch",
+      basis: "policy",
+      policyRules: ["sevEsNeedsReservedBits"],
+    });
     expect(file.sides.B[0]).toMatch(/^VM creation fails: errno \d+/);
-    const ptes = makeFindingFile({ ...create, step: null }, sc, A, B, FOUND);
+    const ptes = makeFindingFile({ ...create, step: null }, sc, A, B, FOUND, null);
     expect(ptes.sides.A.every((l) => /^gpa 0x[0-9a-f]+: pte 0x[0-9a-f]+$/.test(l))).toBe(true);
   });
 });
