@@ -1,8 +1,9 @@
 // Replays every file of corpus/ and crashes/: each must still give the result it recorded.
 import { readFileSync } from "fs";
 import { describe, expect, it } from "vitest";
+import { labelFindings } from "../src/diff/labels";
 import { runPair } from "../src/diff/run-pair";
-import { implementation, implementationNames } from "../src/impls";
+import { baselineImplementation, baselineName, implementation, implementationNames } from "../src/impls";
 import { sideBySide } from "../src/report/side-by-side";
 import { parseScenario } from "../src/scenario/codec";
 import type { Scenario } from "../src/scenario/types";
@@ -39,6 +40,18 @@ describe("corpus/ regression", () => {
         );
       }
     });
+
+    it(`${file} labels each posted finding: reach over the catalog, introduced against pre-patch, basis`, () => {
+      const scenario = parseScenario(readFileSync(file, "utf8"), file);
+      const [a, b] = [implementation("posted"), implementation("reference")];
+      const labelled = labelFindings(scenario, runPair(scenario, a, b).findings, a, b, implementation("pre-patch"));
+      const before = new Set(signatures(scenario, "pre-patch", "reference"));
+      for (const f of labelled) {
+        expect(f.introduced, f.signature).toBe(!before.has(f.signature));
+        expect(f.reach.kind === "real-cpu", f.signature).toBe(f.reach.realProfiles.length > 0);
+        expect(f.basis === "policy", f.signature).toBe(f.policyRules.length > 0);
+      }
+    });
   }
 });
 
@@ -51,6 +64,21 @@ describe("crashes/ regression", () => {
     it(`${f.class} ${f.signature} still reproduces`, () => {
       const actual = signatures(f.scenario, f.impl, f.against);
       expect(actual, `no longer reproduces:\n${explain(f.scenario, f.impl, f.against)}`).toContain(f.signature);
+    });
+
+    it(`${f.signature} replays with its recorded reach, introduced and basis`, () => {
+      const [a, b] = [implementation(f.impl), implementation(f.against)];
+      const baseline = baselineImplementation(f.baseline);
+      expect(f.baseline).toBe(baselineName(undefined, f.impl));
+      const found = runPair(f.scenario, a, b).findings.filter((x) => x.signature === f.signature);
+      const [labelled] = labelFindings(f.scenario, found, a, b, baseline);
+      const { reach, introduced, basis, policyRules } = labelled!;
+      expect({ reach, introduced, basis, policyRules }).toEqual({
+        reach: f.reach,
+        introduced: f.introduced,
+        basis: f.basis,
+        policyRules: f.policyRules,
+      });
     });
   }
 });

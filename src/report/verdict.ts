@@ -77,7 +77,7 @@ export function verdictOf<F extends VerdictFinding>(
   const subject = `${who.impl} against ${who.against}`;
   const sentences =
     findings.length === 0
-      ? [`${subject}: no finding; A and B agreed on every scenario.`]
+      ? [`${subject}: no finding above info (the CPU behaves the same on both sides).`]
       : [
           who.baseline === null
             ? `On real AMD hosts, ${subject} fails in ${things(breaks.length, "way", "ways")}${bySeverity(breaks)}.`

@@ -42,7 +42,7 @@ describe("nightly", () => {
     expect(lines(a.out)[0]).toMatch(
       /^nightly \d{4}-\d\d-\d\d: seed 5, 300 s on 1 job\(s\), shard 0\/1, posted vs reference/,
     );
-    expect(a.out).toMatch(/signatures, \d+ new \(not in crashes\/ before\)/);
+    expect(a.out).toMatch(/findings on real CPUs \(\d+ signatures in all\), \d+ new \(not in crashes\/ before\)/);
   });
 
   it("writes summary.json, summary.md, summary.html, map.svg and crashes/ with one file per stored finding", async () => {

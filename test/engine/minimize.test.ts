@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { runPair, type Implementation } from "../../src/diff/run-pair";
-import { minimize, type MinimizeOptions } from "../../src/engine/minimize";
+import { minimize, minimizerProfiles, realHostProfiles, type MinimizeOptions } from "../../src/engine/minimize";
 import { implementation } from "../../src/impls";
 import { scenarioToText } from "../../src/scenario/codec";
-import { PROFILES } from "../../src/scenario/profiles";
+import { CATALOG, PROFILES, catalogEntryNamed } from "../../src/scenario/profiles";
 import { PROFILE_ORDER } from "../../src/scenario/space";
 import type { Scenario } from "../../src/scenario/types";
 import { checkScenario } from "../../src/scenario/validate";
@@ -134,5 +134,36 @@ describe("minimize", () => {
     const start = scenario({ cpus: [{ vendor: "GenuineIntel", cpuid: odd }], steps: [] });
     const r = minimize(start, () => true, { ...OPTIONS, profiles: [epyc] });
     expect(r.scenario.host.cpus).toEqual([{ vendor: "AuthenticAMD", cpuid: epyc.cpuid }]);
+  });
+});
+
+describe("minimize: real hosts first", () => {
+  it("stores a finding a real part reaches on that part's profile, memory encryption on", () => {
+    // Two exotic CPUs (PhysAddrSize 49, reduction 7): a GHCB on a touched MMIO page
+    // still crashes the host under posted; the Zen 2 profile reaches the same.
+    const exotic = amdCpu({ addrSizes: 0x3031, cbit: 51, red: 7 });
+    const start = scenario({
+      cpus: [exotic, exotic],
+      memEncrypt: true,
+      steps: [
+        { op: "access", gpa: MMIO_BAR, kind: "read", size: 4, cpu: 1 },
+        { op: "ghcb", gpa: MMIO_BAR & ~0xfffn },
+      ],
+    });
+    const signature = "host-crash|A|direct-map:ghcb|sev-es";
+    const { test } = shows(implementation("posted"), implementation("reference"), signature);
+    expect(test(start)).toBe(true);
+    const zen2 = catalogEntryNamed("zen2-rome")!.cpu;
+    const r = minimize(start, test, { ...OPTIONS, realHosts: [zen2] });
+    expect(r.scenario.host.cpus).toEqual([zen2]);
+    expect(r.scenario.host.memEncrypt).toBe(true);
+    expect(r.scenario.steps.every((s) => s.cpu === undefined)).toBe(true);
+    // Without real hosts first, the field-by-field moves stop at the nearest profile in the list.
+    expect(minimize(start, test, OPTIONS).scenario.host.cpus[0]).not.toEqual(zen2);
+  });
+
+  it("tries the catalog's CPUs, then the QEMU guest view, as profiles", () => {
+    expect(minimizerProfiles().slice(0, CATALOG.length)).toEqual(CATALOG.map((e) => e.cpu));
+    expect(realHostProfiles()).toEqual(CATALOG.map((e) => e.cpu));
   });
 });
