@@ -103,3 +103,56 @@ describe("replay", () => {
     expect(lines(r.err)).toEqual(["vmm-difffuzz replay: replay needs at least one FILE"]);
   });
 });
+
+describe("replay: the three labels", () => {
+  const GHCB_ON_MMIO = scenario({
+    steps: [
+      { op: "access", gpa: MMIO_BAR, kind: "read", size: 4 },
+      { op: "ghcb", gpa: MMIO_BAR & ~0xfffn },
+    ],
+  });
+
+  it("gives every finding reach, introduced, basis and policyRules in --json, real CPUs first", async () => {
+    const dir = tempDir();
+    const r = await cli(
+      "replay",
+      "--json",
+      writeInput(dir, "crash.json", GHCB_ON_MMIO),
+      writeInput(dir, "red0.json", NO_RED),
+    );
+    expect(r.code).toBe(1);
+    const [crash, red0] = JSON.parse(r.out) as { baseline: string; findings: Record<string, unknown>[] }[];
+    expect(crash!.baseline).toBe("pre-patch");
+    expect(crash!.findings[0]).toMatchObject({
+      class: "host-crash",
+      signature: "host-crash|A|direct-map:ghcb|sev-es",
+      reach: { kind: "real-cpu", realProfiles: ["epyc-9124", "genoa", "milan", "zen3-vermeer", "zen2-rome"] },
+      introduced: true,
+      basis: "spec",
+      policyRules: [],
+    });
+    expect(red0!.findings.find((f) => f.signature === EXPOSURE)).toMatchObject({
+      reach: { kind: "exotic-cpuid", realProfiles: [] },
+      introduced: true,
+    });
+  });
+
+  it("takes --baseline NAME, and none; pre-patch itself has no baseline", async () => {
+    const file = writeInput(tempDir(), "s.json", MMIO_READ);
+    const json = async (...args: string[]) => JSON.parse((await cli("replay", "--json", ...args, file)).out)[0];
+    expect((await json("--impl", "pre-patch")).findings[0].introduced).toBeNull();
+    const against = await json("--impl", "pre-patch", "--baseline", "pre-patch");
+    expect(against.findings.find((f: { signature: string }) => f.signature === PRE_PATCH_MMIO).introduced).toBe(false);
+    expect((await json("--baseline", "none")).baseline).toBeNull();
+    const r = await cli("replay", "--baseline", "nonesuch", file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown implementation "nonesuch"/);
+  });
+
+  it("prints the labels under each finding in text", async () => {
+    const r = await cli("replay", writeInput(tempDir(), "s.json", GHCB_ON_MMIO));
+    expect(r.out).toContain(
+      "    real-cpu (epyc-9124, genoa, milan, zen3-vermeer, zen2-rome) · introduced · spec\n    signature: host-crash|A|direct-map:ghcb|sev-es",
+    );
+  });
+});
