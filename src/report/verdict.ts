@@ -75,22 +75,33 @@ export function verdictOf<F extends VerdictFinding>(
   const [breaks, inherited, policy, exotic] = rows.map((r) => r.findings) as [F[], F[], F[], F[]];
   const real = breaks.length + inherited.length + policy.length;
   const subject = `${who.impl} against ${who.against}`;
-  const sentences =
-    findings.length === 0
-      ? [`${subject}: no finding above info (the CPU behaves the same on both sides).`]
-      : [
-          who.baseline === null
-            ? `On real AMD hosts, ${subject} fails in ${things(breaks.length, "way", "ways")}${bySeverity(breaks)}.`
-            : `On real AMD hosts, ${who.impl} breaks ${things(breaks.length, "thing", "things")} the tree did not` +
-              `${bySeverity(breaks)}; ${things(inherited.length, "more is", "more are")} inherited from ${who.baseline}` +
-              `${bySeverity(inherited)}.`,
-          policy.length > 0
-            ? `${things(policy.length, "real-hardware finding rests", "real-hardware findings rest")} on a policy the ` +
-              `specs leave open (${[...new Set(policy.flatMap((f) => f.policyRules))].join(", ")}): a judgement call, ` +
-              `argued against Linux KVM in reference/RULES.md.`
-            : "No real-hardware finding rests on a policy.",
-          `${things(exotic.length, "finding needs", "findings need")} CPUID values no catalog CPU reports` +
-            `${bySeverity(exotic)}: robustness defects of the CPUID handling, not failures of shipped hardware.`,
-        ];
+  const rules = (fs: readonly F[]) => [...new Set(fs.flatMap((f) => f.policyRules))].sort().join(", ");
+  const onPolicy = inherited.filter((f) => f.basis === "policy");
+  const sentences: string[] = [];
+  if (findings.length === 0)
+    sentences.push(`${subject}: no finding above info (the CPU behaves the same on both sides).`);
+  else {
+    const own =
+      who.baseline === null
+        ? `On real AMD hosts, ${subject} fails in ${things(breaks.length, "way", "ways")} by the specs${bySeverity(breaks)}`
+        : `On real AMD hosts, ${who.impl} breaks ${things(breaks.length, "thing", "things")} the tree did not, by the ` +
+          `specs${bySeverity(breaks)}`;
+    sentences.push(
+      `${own}${policy.length > 0 ? `; ${policy.length} more ${policy.length === 1 ? "rests" : "rest"} on a policy the specs leave open (${rules(policy)})` : ""}.`,
+    );
+    if (who.baseline !== null) {
+      sentences.push(
+        `${inherited.length === 0 ? "Nothing is" : `${inherited.length} more ${inherited.length === 1 ? "is" : "are"}`} ` +
+          `inherited from ${who.baseline}${bySeverity(inherited)}` +
+          `${onPolicy.length > 0 ? `, ${onPolicy.length} of them resting on a policy (${rules(onPolicy)})` : ""}.`,
+      );
+    }
+    if (policy.length + onPolicy.length > 0)
+      sentences.push("Each policy is argued against Linux KVM in reference/RULES.md: a judgement call, not a spec.");
+    sentences.push(
+      `${things(exotic.length, "finding needs", "findings need")} CPUID values no catalog CPU reports` +
+        `${bySeverity(exotic)}: robustness defects of the CPUID handling, not failures of shipped hardware.`,
+    );
+  }
   return { text: sentences.join(" "), rows, real };
 }

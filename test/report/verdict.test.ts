@@ -51,16 +51,24 @@ describe("the review verdict", () => {
       ["exotic", ["z"]],
     ]);
     expect(v.text).toBe(
-      "On real AMD hosts, posted breaks 1 thing the tree did not (1 crash); 1 more is inherited from pre-patch " +
-        "(1 functional). 1 real-hardware finding rests on a policy the specs leave open (mmioNaeOutsideMmio): a " +
-        "judgement call, argued against Linux KVM in reference/RULES.md. 1 finding needs CPUID values no catalog CPU " +
-        "reports (1 security): robustness defects of the CPUID handling, not failures of shipped hardware.",
+      "On real AMD hosts, posted breaks 1 thing the tree did not, by the specs (1 crash); 1 more rests on a policy " +
+        "the specs leave open (mmioNaeOutsideMmio). 1 more is inherited from pre-patch (1 functional). Each policy is " +
+        "argued against Linux KVM in reference/RULES.md: a judgement call, not a spec. 1 finding needs CPUID values " +
+        "no catalog CPU reports (1 security): robustness defects of the CPUID handling, not failures of shipped " +
+        "hardware.",
+    );
+    const inheritedPolicy = verdictOf(
+      [f({ introduced: false, basis: "policy", policyRules: ["unusableGhcbResumes"] })],
+      WHO,
+    );
+    expect(inheritedPolicy.text).toContain(
+      "1 more is inherited from pre-patch (1 crash), 1 of them resting on a policy (unusableGhcbResumes).",
     );
   });
 
   it("does not claim introduced or inherited without a baseline, and says when nothing was found", () => {
     const v = verdictOf([f({ introduced: null })], { ...WHO, baseline: null });
-    expect(v.text).toMatch(/^On real AMD hosts, posted against reference fails in 1 way \(1 crash\)\./);
+    expect(v.text).toMatch(/^On real AMD hosts, posted against reference fails in 1 way by the specs \(1 crash\)\./);
     expect(v.rows[0]!.title).toMatch(/no baseline/);
     expect(verdictOf([f({ severity: "info", class: "pte-bits" })], WHO).text).toBe(
       "posted against reference: no finding above info (the CPU behaves the same on both sides).",
