@@ -75,7 +75,7 @@ function policyRulesAt(ctx: Context, step: number | null): string[] {
     if (step === null) for (const s of o.steps) collect(s.events);
     else if (step >= 0) collect(o.steps[step]?.events ?? []);
   }
-  return [...rules];
+  return [...rules].sort();
 }
 
 function finding(
@@ -86,9 +86,11 @@ function finding(
   key: string,
   detail: string,
 ): Finding {
-  const signature = [cls, side, key, guestKind(ctx.scenario.guest)].join("|");
   const policyRules = WRONG_IN_ANY_CASE.has(cls) ? [] : policyRulesAt(ctx, step);
   const basis = policyRules.length > 0 ? "policy" : "spec";
+  // The same observable difference is another root cause when the reference's side rests on a policy.
+  const policy = policyRules.length > 0 ? [`policy:${policyRules.join("+")}`] : [];
+  const signature = [cls, side, key, guestKind(ctx.scenario.guest), ...policy].join("|");
   return { class: cls, severity: severityOf(cls), signature, step, side, detail, basis, policyRules };
 }
 

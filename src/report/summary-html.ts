@@ -59,7 +59,7 @@ export function summaryHtml(s: Summary): string {
     ...verdict.rows.map(
       (r) =>
         `<tr class="g-${r.group}"><td>${h(r.title)}</td><td class="num">${r.findings.length}</td><td>${r.findings
-          .map((f) => `${sev(f.severity)} ${h(f.class)} <code>${h(f.signature)}</code>`)
+          .map((f) => `${sev(f.severity)} <code>${h(f.signature)}</code>`)
           .join("<br>")}</td></tr>`,
     ),
     `</tbody>\n</table>`,

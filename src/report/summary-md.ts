@@ -32,7 +32,7 @@ export function summaryMarkdown(s: Summary, mapFile = "map.svg"): string {
       verdict.rows.map((r) => [
         r.title,
         String(r.findings.length),
-        r.findings.map((f) => `${f.severity} ${f.class} ${mdCode(f.signature)}`).join("; "),
+        r.findings.map((f) => `${f.severity} ${mdCode(f.signature)}`).join("; "),
       ]),
     ),
     "",

@@ -526,6 +526,10 @@ describe("basis", () => {
     const b = outcome("B", withStep(3, [rule("ghcbReachable"), rule("unusableGhcbResumes"), { kind: "resume" }]));
     const found = diffOutcomes(SC, a, b);
     expect(found.map((f) => [f.step, f.basis, f.policyRules])).toEqual([[3, "policy", ["unusableGhcbResumes"]]]);
+    // The same observable difference resting on a policy is another root cause: the signature says so.
+    expect(found[0]!.signature).toBe(
+      "exit-mismatch|both|ghcb|ram|A:vm-error|B:nothing|sev-es|policy:unusableGhcbResumes",
+    );
   });
 
   it("is spec when the rules B applied there are all spec rules, or were applied at another step", () => {
