@@ -97,10 +97,22 @@ describe("fuzz", () => {
     const out = JSON.parse(r.out);
     expect(out).toMatchObject({ engine: "random", seed: 5, impl: "posted", against: "reference", execs: 60 });
     expect(out.findings.length).toBeGreaterThan(0);
+    expect(out.baseline).toBe("pre-patch");
+    const keys = ["class", "severity", "signature", "step", "reach", "introduced", "basis", "policyRules"];
     for (const f of out.findings) {
-      expect(Object.keys(f)).toEqual(expect.arrayContaining(["class", "severity", "signature", "step"]));
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(keys));
       expect(f.step === null || Number.isInteger(f.step)).toBe(true);
+      expect(["real-cpu", "exotic-cpuid"]).toContain(f.reach.kind);
+      expect(typeof f.introduced).toBe("boolean");
+      expect(f.basis === "policy").toBe(f.policyRules.length > 0);
     }
+    // Real CPUs first: no real-cpu finding after an exotic one.
+    const kinds = out.findings.map((f: any) => f.reach.kind);
+    expect(
+      kinds.indexOf("real-cpu") === -1 ||
+        kinds.lastIndexOf("real-cpu") < kinds.indexOf("exotic-cpuid") ||
+        !kinds.includes("exotic-cpuid"),
+    ).toBe(true);
     const stored = [...readDir(crashes).values()].map((t) => decodeFindingFile(t).signature).sort();
     const reported = out.findings
       .filter((f: any) => f.severity !== "info")

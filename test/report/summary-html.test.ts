@@ -23,4 +23,14 @@ describe("summary.html", () => {
     expect(html).toContain("<code>vmm-difffuzz replay crashes/93dfe74b0cb8ac72.json</code>");
     expect(html).toMatch(/<th>first hit<\/th>/);
   });
+
+  it("opens with the review verdict in plain words, before anything else, and counts real-CPU findings", () => {
+    const verdict = html.indexOf("<h2>Review verdict</h2>");
+    expect(verdict).toBeGreaterThan(html.indexOf("<h1>"));
+    expect(verdict).toBeLessThan(html.indexOf('<ul class="about">'));
+    expect(html).toContain("On real AMD hosts, posted breaks 1 thing the tree did not, by the specs (1 crash).");
+    expect(html).toContain("<li>1 findings on real CPUs (1 signatures in all)");
+    expect(html).toMatch(/<th>reach<\/th><th>introduced<\/th><th>basis<\/th>/);
+    expect(html).toContain("<td>real-cpu (zen2-rome)</td><td>introduced</td><td>spec</td>");
+  });
 });
