@@ -48,3 +48,9 @@ export function ruleBasis(rule: string): Basis {
 export function isPolicyRule(rule: string): boolean {
   return ruleBasis(rule) === "policy";
 }
+
+/**
+ * Rules whose decision at a step reads what VM creation decided (the MMIO mask): a policy applied at creation
+ * counts for a finding at a step only where one of these applied.
+ */
+export const READS_CREATION: ReadonlySet<string> = new Set(["reservedBitsPte"]);

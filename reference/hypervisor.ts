@@ -11,7 +11,7 @@ import { gpaKind } from "./memmap";
 import { insnBytesValid, npfAction } from "./npf";
 import { PAGE_OFFSET, mapsMemory, memoryPte, reservedBitsPte } from "./pte";
 import { pvclockAction } from "./pvclock";
-import { reservedAddressBits } from "./reserved";
+import { reservedAddressBits, reservedOnEveryCpu } from "./reserved";
 import {
   ghcbMsrNamesGhcb,
   ghcbReachable,
@@ -55,8 +55,10 @@ export class ReferenceHypervisor implements Hypervisor {
       cpus,
       pspLaunchStart: (seves) => this.machine.pspLaunchStart(seves),
     });
-    // Which CPUs count is a choice only where they disagree (no real part's host does).
-    if (this.scenario.guest.sev && cpusDisagree(cpus)) this.applied("reservedOnEveryCpu");
+    // Which CPUs count is a choice only where it changes the answer from the boot CPU's own (KVM reads that one).
+    if (this.scenario.guest.sev && everyCpuChangesIt(cpus, this.scenario.guest.sevEs)) {
+      this.applied("reservedOnEveryCpu");
+    }
     if (!decision.ok) {
       this.applied(decision.rule);
       this.refused = { rule: decision.rule, detail: decision.detail };
@@ -168,12 +170,15 @@ export class ReferenceHypervisor implements Hypervisor {
   }
 }
 
-/** Whether the host CPUs differ in what decides SEV: the C-bit or the reserved nested-PTE bits. */
-function cpusDisagree(cpus: readonly HostCpuView[]): boolean {
-  const first = cpus[0];
-  if (first === undefined) return false;
-  const mine = reservedAddressBits(first);
-  return cpus.some((c) => c.cBit !== first.cBit || reservedAddressBits(c) !== mine);
+/**
+ * Whether taking every CPU instead of the boot CPU alone changes what VM creation decides: the C-bit (all must
+ * agree) or, for SEV-ES, the MMIO mask (bits reserved on every CPU).
+ */
+function everyCpuChangesIt(cpus: readonly HostCpuView[], sevEs: boolean): boolean {
+  const boot = cpus[0];
+  if (boot === undefined) return false;
+  if (cpus.some((c) => c.cBit !== boot.cBit)) return true;
+  return sevEs && reservedOnEveryCpu(cpus) !== reservedAddressBits(boot);
 }
 
 function pageOf(gpa: bigint): bigint {

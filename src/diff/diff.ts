@@ -1,7 +1,7 @@
 // Compares two outcomes of one scenario through a table of named checks, each with its class. Every independent
 // root cause is reported: a check goes on past its first divergent step, and an earlier divergence hides only what
 // it explains (the same step's events, the PTEs of pages its steps touched).
-import { isPolicyRule } from "../../reference/basis";
+import { isPolicyRule, READS_CREATION } from "../../reference/basis";
 import type { Event, Outcome } from "../cpu/events";
 import { Machine } from "../cpu/machine";
 import { guestKind, type Scenario } from "../scenario/types";
@@ -62,18 +62,19 @@ function sideKinds(o: Outcome, step: number): string {
 }
 
 /**
- * The policy rules a side's reference model applied at VM creation (they shape the whole run) and at `step`
- * (null: at every step, for the final PTEs). An implementation that records no rules contributes none.
+ * The policy rules the reference applied where a finding diverges: at `step` (null: at every step, for the final
+ * PTEs), and at VM creation for a creation finding or where a rule at the step read what creation decided. An
+ * implementation that records no rules contributes none.
  */
 function policyRulesAt(ctx: Context, step: number | null): string[] {
   const rules = new Set<string>();
-  const collect = (events: readonly Event[]) => {
-    for (const e of events) if (e.kind === "rule" && isPolicyRule(e.rule)) rules.add(e.rule);
-  };
   for (const o of [ctx.a, ctx.b]) {
-    collect(o.createEvents);
-    if (step === null) for (const s of o.steps) collect(s.events);
-    else if (step >= 0) collect(o.steps[step]?.events ?? []);
+    const at = step === null ? o.steps.flatMap((s) => s.events) : step >= 0 ? (o.steps[step]?.events ?? []) : [];
+    const applied = at.flatMap((e) => (e.kind === "rule" ? [e.rule] : []));
+    if (step === -1 || applied.some((r) => READS_CREATION.has(r))) {
+      for (const e of o.createEvents) if (e.kind === "rule") applied.push(e.rule);
+    }
+    for (const r of applied) if (isPolicyRule(r)) rules.add(r);
   }
   return [...rules].sort();
 }

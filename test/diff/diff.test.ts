@@ -553,6 +553,17 @@ describe("basis", () => {
     ]);
   });
 
+  it("counts a policy of VM creation at a step only where B's rule there read what creation decided", () => {
+    const a = outcome("A", withStep(1, [npf, vmdAssist]));
+    const created = { createEvents: [rule("reservedOnEveryCpu")] };
+    const plain = outcome("B", GOOD, created);
+    expect(diffOutcomes(SC, a, plain).map((f) => f.basis)).toEqual(["spec"]);
+    const masked = outcome("B", withStep(1, [rule("npfAction"), rule("reservedBitsPte"), ...GOOD[1]!]), created);
+    expect(diffOutcomes(SC, a, masked).map((f) => [f.basis, f.policyRules])).toEqual([
+      ["policy", ["reservedOnEveryCpu"]],
+    ]);
+  });
+
   it("stays spec for a host crash, whatever policy B applied at that step", () => {
     const a = outcome("A", withStep(2, crashAt(0x000fc00000003000n), 2));
     const b = outcome(

@@ -314,8 +314,12 @@ describe("reference hypervisor: the rules it records", () => {
     expect(rulesOf(scenario({ cpus: [NO_REDUCTION_52] })).create).toEqual(["sevEsNeedsReservedBits"]);
   });
 
-  it("records which CPUs count (a policy) only when the host's CPUs disagree", () => {
+  it("records which CPUs count (a policy) only where it changes the boot CPU's own answer", () => {
     expect(rulesOf(scenario({ cpus: [EPYC_9124, EPYC_9124] })).create).not.toContain("reservedOnEveryCpu");
     expect(rulesOf(scenario({ cpus: [EPYC_9124, MATISSE] })).create).toContain("reservedOnEveryCpu");
+    // Same C-bit; the boot CPU reserves fewer bits (50..48) than the second (50..46): the intersection is its own.
+    expect(rulesOf(scenario({ cpus: [REDUCTION_4, EPYC_9124] })).create).not.toContain("reservedOnEveryCpu");
+    // The other way round the intersection is narrower than the boot CPU's set: the choice changes the mask.
+    expect(rulesOf(scenario({ cpus: [EPYC_9124, REDUCTION_4] })).create).toContain("reservedOnEveryCpu");
   });
 });
