@@ -62,19 +62,20 @@ function sideKinds(o: Outcome, step: number): string {
 }
 
 /**
- * The policy rules the reference applied where a finding diverges: at `step` (null: at every step, for the final
- * PTEs), and at VM creation for a creation finding or where a rule at the step read what creation decided. An
- * implementation that records no rules contributes none.
+ * The policy rules the reference applied where a finding diverges: at `step`, and at VM creation for a creation
+ * finding or where a rule at the step read what creation decided (the MMIO mask). For the final PTEs (step null)
+ * only what decided PTE contents counts: no policy rule writes an entry, so only creation's, where an entry was
+ * built from the mask. An implementation that records no rules contributes none.
  */
 function policyRulesAt(ctx: Context, step: number | null): string[] {
   const rules = new Set<string>();
   for (const o of [ctx.a, ctx.b]) {
-    const at = step === null ? o.steps.flatMap((s) => s.events) : step >= 0 ? (o.steps[step]?.events ?? []) : [];
-    const applied = at.flatMap((e) => (e.kind === "rule" ? [e.rule] : []));
-    if (step === -1 || applied.some((r) => READS_CREATION.has(r))) {
-      for (const e of o.createEvents) if (e.kind === "rule") applied.push(e.rule);
-    }
-    for (const r of applied) if (isPolicyRule(r)) rules.add(r);
+    const named = (events: readonly Event[]) => events.flatMap((e) => (e.kind === "rule" ? [e.rule] : []));
+    const atStep = step === null ? [] : step >= 0 ? named(o.steps[step]?.events ?? []) : [];
+    const readsCreation =
+      step === -1 ||
+      (step === null ? o.steps.flatMap((s) => named(s.events)) : atStep).some((r) => READS_CREATION.has(r));
+    for (const r of [...atStep, ...(readsCreation ? named(o.createEvents) : [])]) if (isPolicyRule(r)) rules.add(r);
   }
   return [...rules].sort();
 }

@@ -573,3 +573,20 @@ describe("basis", () => {
     expect(diffOutcomes(SC, a, b).map((f) => [f.class, f.basis])).toEqual([["host-crash", "spec"]]);
   });
 });
+
+describe("basis of the final PTEs", () => {
+  const rule = (name: string): Event => ({ kind: "rule", rule: name });
+  const ptes = (entries: [bigint, bigint][]) => ({ ptes: new Map(entries) });
+
+  it("ignores policy rules of steps that wrote no entry, counts creation's where an entry used the mask", () => {
+    const steps = GOOD.map((e, j) =>
+      j === 1 ? [rule("reservedBitsPte"), ...e] : j === 3 ? [rule("unusableGhcbResumes"), ...e] : e,
+    );
+    const a = outcome("A", GOOD, ptes([[0xf0000000n, 0n]]));
+    const b = outcome("B", steps, { ...ptes([[0xf0000000n, FULL | (1n << 46n)]]), createEvents: [] });
+    const pte = (o: typeof b) => diffOutcomes(SC, a, o).find((f) => f.class === "pte-mismatch")!;
+    expect([pte(b).basis, pte(b).policyRules]).toEqual(["spec", []]);
+    const masked = { ...b, createEvents: [rule("reservedOnEveryCpu")] };
+    expect([pte(masked).basis, pte(masked).policyRules]).toEqual(["policy", ["reservedOnEveryCpu"]]);
+  });
+});
