@@ -1,5 +1,4 @@
 // `vmm-difffuzz corpus add FILE…`: promotes scenarios or findings into corpus/ with their current results.
-import { readFileSync } from "fs";
 import { addToCorpus } from "../store/corpus";
 import type { ParsedArgs } from "./flags";
 import { readInputFile } from "./input-files";
@@ -13,7 +12,7 @@ export function corpusCommand(args: ParsedArgs, io: Io): number {
   const dir = flag(args, "corpus") ?? "corpus";
   let status = EXIT_OK;
   for (const file of files) {
-    const input = readInputFile(file, readFileSync);
+    const input = readInputFile(file);
     if (!input.ok) {
       io.err(`${input.error}\n`);
       status = EXIT_BAD_INPUT;

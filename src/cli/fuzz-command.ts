@@ -20,12 +20,15 @@ import { statusLine } from "../report/progress";
 import { fractionDone, progressBar } from "../report/progress-bar";
 import { SWEEP_SCENARIOS } from "../engine/sweep";
 import { CrashStore } from "../store/crash-store";
+import { KnownSignatures } from "../store/known";
 import type { ParsedArgs } from "./flags";
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
-import { bool, flag, noPositional, positiveInteger, positiveNumber, shardOf } from "./options";
+import { bool, flag, flagList, noPositional, positiveInteger, positiveNumber, shardOf } from "./options";
 
 export { ENGINES, MINIMIZE_CANDIDATES, type EngineName };
 const DEFAULT_TIME_SECONDS = 60;
+/** The repository's record of findings: the crash store and the regression corpus. */
+export const DEFAULT_KNOWN = ["crashes", "corpus"] as const;
 
 export interface FuzzOptions {
   engine: EngineName;
@@ -37,7 +40,10 @@ export interface FuzzOptions {
   jobs: number;
   impl: string;
   against: string;
-  crashesDir: string;
+  /** Where new finding files are written; null: nowhere (they are listed, not stored). */
+  crashesDir: string | null;
+  /** Folders whose finding files and corpus expectations are known signatures (never new). */
+  known: string[];
   /** The coverage engine's libFuzzer-style input directory. */
   coverageCorpus: string;
   minimizeTimeMs: number;
@@ -65,7 +71,8 @@ export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
     jobs: positiveInteger(args, "jobs", 1),
     impl: flag(args, "impl") ?? DEFAULT_IMPL,
     against: flag(args, "against") ?? REFERENCE,
-    crashesDir: flag(args, "crashes") ?? "crashes",
+    crashesDir: flag(args, "crashes") ?? null,
+    known: args.flags.has("known") ? flagList(args, "known") : [...DEFAULT_KNOWN],
     coverageCorpus: flag(args, "coverage-corpus") ?? "coverage-corpus",
     minimizeTimeMs: positiveNumber(args, "minimize-time", 5) * 1000,
     minimize: !bool(args, "no-minimize"),
@@ -78,7 +85,8 @@ export interface FuzzReport {
   options: FuzzOptions;
   jobs: number;
   stats: CampaignStats;
-  found: (SessionNew & { stored: string; path: string })[];
+  /** `stored`: the store's answer, "info" (never stored) or "unstored" (no --crashes); `path`: null unless written. */
+  found: (SessionNew & { stored: string; path: string | null })[];
   sweep: SweepMap | null;
   divergence: DivergenceMap | null;
   /** Workers that died outside a scenario: implementation errors of this project. */
@@ -89,7 +97,9 @@ export interface FuzzReport {
 export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): Promise<FuzzReport> {
   const implA = implementation(o.impl);
   const implB = implementation(o.against);
-  const store = new CrashStore(o.crashesDir);
+  const store = o.crashesDir === null ? null : new CrashStore(o.crashesDir);
+  const record = KnownSignatures.of(o.known);
+  if (store) record.addStore(store);
   const found: FuzzReport["found"] = [];
   const started = Date.now();
   // The sweep's bound is its share of the profile space: every point's probes.
@@ -106,10 +116,10 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
   };
   const onNew = (n: SessionNew, stats: CampaignStats) => {
     // Info findings (the PTEs differ in bits only) are listed, never stored: crashes/ holds divergences.
-    const stored = n.finding.severity === "info" ? "info" : store.save(n.file);
+    const stored = n.finding.severity === "info" ? "info" : store ? store.save(n.file) : "unstored";
     // Workers each report their first hit of a signature; the store keeps the smallest, the report the first.
     if (!found.some((f) => f.finding.signature === n.finding.signature)) {
-      found.push({ ...n, stored, path: store.pathOf(n.file) });
+      found.push({ ...n, stored, path: store && stored !== "info" ? store.pathOf(n.file) : null });
       progress("NEW", stats);
     }
   };
@@ -124,7 +134,8 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
     minimizeTimeMs: o.minimizeTimeMs,
     campaignSeed: o.seed,
   };
-  const known = (sig: string) => store.has(sig, implA.name, implB.name);
+  const known = (sig: string) => record.has(implA.name, implB.name, sig);
+  const knownList = () => record.signatures(implA.name, implB.name);
   if (o.engine === "coverage" && !engineOverride) {
     const root = join(__dirname, "..", "..", __filename.endsWith(".js") ? ".." : "");
     if (!existsSync(compiledPaths(root).target)) {
@@ -138,11 +149,11 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
       seed: session.seed,
       impl: implA.name,
       against: implB.name,
-      known: () => [...store.signatures(implA.name, implB.name), ...found.map((f) => f.finding.signature)],
+      known: () => [...knownList(), ...found.map((f) => f.finding.signature)],
     });
   }
   if (o.jobs > 1 && !engineOverride) {
-    const r = await runParallel(session, o.jobs, implA.name, implB.name, store.signatures(implA.name, implB.name), {
+    const r = await runParallel(session, o.jobs, implA.name, implB.name, knownList(), {
       onNew,
       onProgress: (stats) => progress("PULSE", stats),
     });
@@ -166,7 +177,7 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
   return { options: o, jobs: 1, stats: r.stats, found, sweep: r.sweep, divergence: r.divergence, workerErrors: [] };
 }
 
-/** A signature this campaign stored that crashes/ did not hold before (info findings are never stored). */
+/** A signature above info that no known folder recorded (whether or not this campaign stored it). */
 export function isNew(f: FuzzReport["found"][number]): boolean {
   return !f.known && f.stored !== "info";
 }
@@ -185,7 +196,7 @@ export function fuzzSummaryText(r: FuzzReport): string {
   );
   for (const f of rows) {
     const hit = stats.hits.get(f.finding.signature)!;
-    const status = f.stored === "info" ? "info" : f.known ? "known" : f.stored === "kept" ? "seen" : "NEW";
+    const status = f.stored === "info" ? "info" : f.known ? "known" : "NEW";
     lines.push(
       `  ${status.padEnd(5)} [${f.finding.severity}] ${f.finding.class}: ${hit.count} hits, first at #${f.execs} (${(f.elapsedMs / 1000).toFixed(1)} s)`,
     );
@@ -194,12 +205,20 @@ export function fuzzSummaryText(r: FuzzReport): string {
       const spread = r.sweep.spread.get(f.finding.signature);
       if (spread) lines.push(`        ${spread.points} profiles: ${spreadText(spread)}`);
     }
-    lines.push(
-      `        vmm-difffuzz replay${r.options.impl === DEFAULT_IMPL ? "" : ` --impl ${r.options.impl}`} ${f.path}`,
-    );
+    if (f.path !== null)
+      lines.push(
+        `        vmm-difffuzz replay${r.options.impl === DEFAULT_IMPL ? "" : ` --impl ${r.options.impl}`} ${f.path}`,
+      );
   }
   const newCount = r.found.filter(isNew).length;
-  lines.push(newCount > 0 ? `${newCount} new signature(s) stored in ${r.options.crashesDir}/` : "no new signature");
+  const known = r.options.known.length > 0 ? ` (known: ${r.options.known.join(", ")})` : "";
+  lines.push(
+    newCount === 0
+      ? `no new signature${known}`
+      : r.options.crashesDir === null
+        ? `${newCount} new signature(s), not stored: rerun with --crashes DIR to write their finding files`
+        : `${newCount} new signature(s) stored in ${r.options.crashesDir}/`,
+  );
   return `${lines.join("\n")}\n`;
 }
 

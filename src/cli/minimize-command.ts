@@ -1,6 +1,5 @@
 // `vmm-difffuzz minimize FILE`: shrinks a finding (or a scenario's worst finding) to the smallest scenario with
 // the same signature, and stores it in crashes/ (replacing a larger one).
-import { readFileSync } from "fs";
 import { severityRank } from "../diff/classes";
 import { runPair } from "../diff/run-pair";
 import { minimize } from "../engine/minimize";
@@ -19,7 +18,7 @@ import { flag, positiveNumber } from "./options";
 export function minimizeCommand(args: ParsedArgs, io: Io): number {
   if (args.positional.length !== 1) throw new UsageError("minimize takes exactly one FILE");
   const file = args.positional[0]!;
-  const input = readInputFile(file, readFileSync);
+  const input = readInputFile(file);
   if (!input.ok) {
     io.err(`${input.error}\n`);
     return EXIT_BAD_INPUT;

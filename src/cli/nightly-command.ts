@@ -1,6 +1,7 @@
 // `vmm-difffuzz nightly`: an unattended run of the random, property and sweep engines within one time budget, with
-// a date seed, writing one output folder (see output-folder.ts); exit 1 when a signature not in crashes/ was found.
+// a date seed, writing one output folder (see output-folder.ts); exit 1 when a signature not recorded in crashes/ or corpus/ was found.
 import { availableParallelism } from "os";
+import { join } from "path";
 import { SWEEP_POINTS } from "../engine/sweep";
 import { implementation } from "../impls";
 import { statusLine } from "../report/progress";
@@ -8,6 +9,7 @@ import { summaryOf } from "../report/summary";
 import { summaryText } from "../report/summary-text";
 import type { Summary } from "../report/summary-types";
 import { CrashStore } from "../store/crash-store";
+import { KnownSignatures } from "../store/known";
 import type { FindingFile } from "../store/finding-file";
 import { combineReports } from "./combine-reports";
 import type { ParsedArgs } from "./flags";
@@ -24,9 +26,9 @@ import {
   type NightlyPlan,
 } from "./nightly-plan";
 import { flag, noPositional, positiveInteger, positiveNumber } from "./options";
-import { relativeFinding, writeCrashes, writeReports } from "./output-folder";
+import { clearCrashes, CRASHES, relativeFinding, writeCrashes, writeReports } from "./output-folder";
 
-const NOT_FOR_NIGHTLY = ["engine", "json", "corpus", "coverage-corpus"];
+const NOT_FOR_NIGHTLY = ["engine", "json", "corpus", "coverage-corpus", "crashes"];
 
 export interface NightlyOptions {
   fuzz: FuzzOptions;
@@ -50,6 +52,8 @@ export function resolveNightlyOptions(args: ParsedArgs, now: Date): NightlyOptio
   flags.delete("runs");
   if (!flags.has("seed")) flags.set("seed", [String(dateSeed(now))]);
   if (!flags.has("jobs")) flags.set("jobs", [String(availableParallelism())]);
+  // Finding files go to DIR/crashes/ only: the repository's folders are read (as known), never written.
+  flags.set("crashes", [join(out, CRASHES)]);
   const fuzz = resolveFuzzOptions({ positional: [], flags });
   implementation(fuzz.impl);
   implementation(fuzz.against);
@@ -102,7 +106,11 @@ async function runPhase(
   return { report, plan, complete, partExecs };
 }
 
-/** The summary of the phases, with `new` meaning "not in crashes/ before the nightly started". */
+/** The summary of the phases, with `new` meaning "not recorded in the known folders". */
+function crashesOf(o: NightlyOptions): string {
+  return o.fuzz.crashesDir ?? join(o.out, CRASHES);
+}
+
 function nightlySummary(
   o: NightlyOptions,
   phases: PhaseResult[],
@@ -111,7 +119,7 @@ function nightlySummary(
   before: ReadonlySet<string>,
   elapsedMs: number,
 ): { summary: Summary; files: FindingFile[] } {
-  const store = new CrashStore(o.fuzz.crashesDir);
+  const store = new CrashStore(crashesOf(o));
   const summary = summaryOf(
     phases.map((p) => p.report),
     store,
@@ -154,18 +162,15 @@ export async function nightlyCommand(args: ParsedArgs, io: Io): Promise<number> 
   const sweepCapacity = plan.sweepParts.reduce((a, p) => a + p.points, 0);
   io.out(
     `nightly ${o.date}: seed ${fuzz.seed}, ${o.timeSeconds} s on ${fuzz.jobs} job(s), shard ${fuzz.shard.index}/${fuzz.shard.count}, ` +
-      `${fuzz.impl} vs ${fuzz.against}, crashes in ${fuzz.crashesDir}/, output in ${o.out}/\n` +
+      `${fuzz.impl} vs ${fuzz.against}, known signatures from ${fuzz.known.join(", ") || "nowhere"}, output in ${o.out}/\n` +
       `plan: ${planText(plan, o.timeSeconds)}; the sweep's parts cover ${sweepCapacity} of ${SWEEP_POINTS} profile points ` +
       `(shares ${Object.entries(NIGHTLY_SHARES)
         .map(([e, s]) => `${e} ${Math.round(s * 100)} %`)
         .join(", ")})\n`,
   );
-  const before = new Set(
-    new CrashStore(fuzz.crashesDir)
-      .all()
-      .filter((f) => f.impl === fuzz.impl && f.against === fuzz.against)
-      .map((f) => f.signature),
-  );
+  // A rerun into the same DIR starts from an empty DIR/crashes/: it holds this run's findings only.
+  clearCrashes(o.out);
+  const before = new Set(KnownSignatures.of(fuzz.known).signatures(fuzz.impl, fuzz.against));
   const started = Date.now();
   const phases: PhaseResult[] = [];
   let sweepExecs: number[] = [];
@@ -177,7 +182,7 @@ export async function nightlyCommand(args: ParsedArgs, io: Io): Promise<number> 
   }
   const { summary, files } = nightlySummary(o, phases, plan, sweepExecs, before, Date.now() - started);
   writeReports(o.out, summary);
-  writeCrashes(o.out, files, fuzz.crashesDir);
+  writeCrashes(o.out, files, crashesOf(o));
   io.out(summaryText(summary, o.out));
   return summary.findings.some((f) => f.new) ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,6 +1,5 @@
 // `vmm-difffuzz replay [--impl NAME] [--against NAME] [--json] FILE…`: runs A and B on each file and prints
 // both sides, the findings and the decoded CPU profile. Exit 0 when they agree, 1 when they diverge.
-import { readFileSync } from "fs";
 import type { Finding } from "../diff/finding";
 import { runPair } from "../diff/run-pair";
 import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
@@ -33,7 +32,7 @@ export function replayCommand(args: ParsedArgs, io: Io): number {
   let status = EXIT_OK;
   const results: unknown[] = [];
   for (const file of args.positional) {
-    const input = readInputFile(file, readFileSync);
+    const input = readInputFile(file);
     if (!input.ok) {
       io.err(`${input.error}\n`);
       status = EXIT_BAD_INPUT;

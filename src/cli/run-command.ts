@@ -1,5 +1,4 @@
 // `vmm-difffuzz run --impl NAME FILE`: one implementation alone; each step's events in words, the final PTEs.
-import { readFileSync } from "fs";
 import { runScenario } from "../cpu/vcpu";
 import { DEFAULT_IMPL, implementation } from "../impls";
 import { outcomeText } from "../report/events-text";
@@ -13,7 +12,7 @@ export function runCommand(args: ParsedArgs, io: Io): number {
   const impl = implementation(flag(args, "impl") ?? DEFAULT_IMPL);
   if (args.positional.length !== 1) throw new UsageError("run takes exactly one FILE");
   const file = args.positional[0]!;
-  const input = readInputFile(file, readFileSync);
+  const input = readInputFile(file);
   if (!input.ok) {
     io.err(`${input.error}\n`);
     return EXIT_BAD_INPUT;

@@ -1,5 +1,4 @@
 // `vmm-difffuzz validate FILE…`: checks scenario and finding files, one line per bad file.
-import { readFileSync } from "fs";
 import { readInputFile } from "./input-files";
 import { EXIT_BAD_INPUT, EXIT_OK, type Io } from "./io";
 
@@ -10,7 +9,7 @@ export function validateCommand(files: string[], io: Io): number {
   }
   let bad = 0;
   for (const file of files) {
-    const result = readInputFile(file, readFileSync);
+    const result = readInputFile(file);
     if (result.ok) io.out(`${file}: ok (${result.kind})\n`);
     else {
       io.err(`${result.error}\n`);

@@ -52,7 +52,7 @@ export function summaryHtml(s: Summary): string {
     facts.coverage ? `<li>${h(facts.coverage)}</li>` : "",
     `<li>${count(s.findings.length)} signatures, ${
       facts.newFindings.length > 0 ? `<span class="new">${facts.newFindings.length} new</span>` : "none new"
-    } (new: not in crashes/ before this run)</li>`,
+    } (new: not recorded in crashes/ or corpus/ before this run)</li>`,
     `</ul>`,
     `<h2>New since the last run</h2>`,
   ];

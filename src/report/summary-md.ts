@@ -26,7 +26,7 @@ export function summaryMarkdown(s: Summary, mapFile = "map.svg"): string {
   for (const line of facts.about) out.push(`- ${line}`);
   if (facts.coverage) out.push(`- ${facts.coverage}`);
   out.push(
-    `- ${count(s.findings.length)} signatures, ${facts.newFindings.length > 0 ? `**${facts.newFindings.length} new**` : "none new"} (new: not in crashes/ before this run)`,
+    `- ${count(s.findings.length)} signatures, ${facts.newFindings.length > 0 ? `**${facts.newFindings.length} new**` : "none new"} (new: not recorded in crashes/ or corpus/ before this run)`,
     "",
     "## New since the last run",
     "",

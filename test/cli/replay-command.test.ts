@@ -87,7 +87,7 @@ describe("replay", () => {
   it("replays a finding file with the implementations it records", async () => {
     const dir = tempDir();
     const f = findingFile({ impl: "pre-patch", signature: PRE_PATCH_MMIO }, MMIO_READ);
-    const file = writeInput(dir, "f.json", encodeFindingFile(f, `${dir}/f.json`));
+    const file = writeInput(dir, "f.json", encodeFindingFile(f));
     const r = await cli("replay", "--json", file);
     expect(r.code).toBe(1);
     const [out] = JSON.parse(r.out);

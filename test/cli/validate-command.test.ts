@@ -28,7 +28,7 @@ describe("validate", () => {
 
   it("accepts a finding file", async () => {
     const dir = tempDir();
-    const file = writeInput(dir, "f.json", encodeFindingFile(findingFile(), "crashes/f.json"));
+    const file = writeInput(dir, "f.json", encodeFindingFile(findingFile()));
     const r = await cli("validate", file);
     expect(r.code).toBe(0);
     expect(r.out).toBe(`${file}: ok (finding)\n`);
@@ -107,7 +107,7 @@ describe("validate", () => {
 
   it("rejects a finding file whose severity is not its class's", async () => {
     const dir = tempDir();
-    const text = encodeFindingFile(findingFile(), "f.json").replace('"severity": "functional"', '"severity": "crash"');
+    const text = encodeFindingFile(findingFile()).replace('"severity": "functional"', '"severity": "crash"');
     const file = writeInput(dir, "f.json", text);
     const r = await cli("validate", file);
     expect(r.code).toBe(2);
