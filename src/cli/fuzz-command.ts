@@ -15,20 +15,20 @@ import {
   type SessionOptions,
 } from "../engine/session";
 import { spreadText, type SweepMap } from "../engine/sweep-map";
-import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
+import { DEFAULT_IMPL, implementation } from "../impls";
 import { statusLine } from "../report/progress";
 import { fractionDone, progressBar } from "../report/progress-bar";
 import { SWEEP_SCENARIOS } from "../engine/sweep";
 import { CrashStore } from "../store/crash-store";
 import { KnownSignatures } from "../store/known";
 import type { ParsedArgs } from "./flags";
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
+import { FUZZ_FLAGS } from "./commands";
+import { Interrupt } from "./interrupt";
+import { EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from "./io";
 import { bool, flag, flagList, noPositional, positiveInteger, positiveNumber, shardOf } from "./options";
 
 export { ENGINES, MINIMIZE_CANDIDATES, type EngineName };
 const DEFAULT_TIME_SECONDS = 60;
-/** The repository's record of findings: the crash store and the regression corpus. */
-export const DEFAULT_KNOWN = ["crashes", "corpus"] as const;
 
 export interface FuzzOptions {
   engine: EngineName;
@@ -52,11 +52,12 @@ export interface FuzzOptions {
   json: boolean;
 }
 
-export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
+export function resolveFuzzOptions(given: ParsedArgs): FuzzOptions {
+  const args: ParsedArgs = { ...given, table: FUZZ_FLAGS };
   noPositional(args, "fuzz");
-  const engine = (flag(args, "engine") ?? "random") as EngineName;
+  const engine = flag(args, "engine") as EngineName;
   if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(", ")}, not "${engine}"`);
-  const seedText = flag(args, "seed") ?? "1";
+  const seedText = flag(args, "seed")!;
   const seed = Number(seedText);
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new UsageError(`--seed must be a whole number >= 0, not "${seedText}"`);
@@ -69,11 +70,11 @@ export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
     runs: positiveInteger(args, "runs", Infinity),
     shard: shardOf(args),
     jobs: positiveInteger(args, "jobs", 1),
-    impl: flag(args, "impl") ?? DEFAULT_IMPL,
-    against: flag(args, "against") ?? REFERENCE,
+    impl: flag(args, "impl")!,
+    against: flag(args, "against")!,
     crashesDir: flag(args, "crashes") ?? null,
-    known: args.flags.has("known") ? flagList(args, "known") : [...DEFAULT_KNOWN],
-    coverageCorpus: flag(args, "coverage-corpus") ?? "coverage-corpus",
+    known: flagList(args, "known"),
+    coverageCorpus: flag(args, "coverage-corpus")!,
     minimizeTimeMs: positiveNumber(args, "minimize-time", 5) * 1000,
     minimize: !bool(args, "no-minimize"),
     quiet: bool(args, "quiet"),
@@ -93,8 +94,18 @@ export interface FuzzReport {
   workerErrors: string[];
 }
 
-/** Runs the campaign the options describe (on `jobs` workers when more than one); stores findings as they come. */
-export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): Promise<FuzzReport> {
+/** How a campaign is run: an engine in place of the named one (tests), a stop signal shared with its workers. */
+export interface RunContext {
+  engine?: Engine;
+  interrupt?: Interrupt;
+}
+
+/**
+ * Runs the campaign the options describe; stores findings as they come. It runs on `jobs` worker threads when
+ * more than one, or when it can be interrupted (the main thread must stay free to hear SIGINT).
+ */
+export async function runFuzz(o: FuzzOptions, io: Io, context: RunContext = {}): Promise<FuzzReport> {
+  let engineOverride = context.engine;
   const implA = implementation(o.impl);
   const implB = implementation(o.against);
   const store = o.crashesDir === null ? null : new CrashStore(o.crashesDir);
@@ -133,6 +144,7 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
     minimize: o.minimize,
     minimizeTimeMs: o.minimizeTimeMs,
     campaignSeed: o.seed,
+    ...(context.interrupt ? { stopSignal: context.interrupt.signal } : {}),
   };
   const known = (sig: string) => record.has(implA.name, implB.name, sig);
   const knownList = () => record.signatures(implA.name, implB.name);
@@ -152,7 +164,7 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
       known: () => [...knownList(), ...found.map((f) => f.finding.signature)],
     });
   }
-  if (o.jobs > 1 && !engineOverride) {
+  if ((o.jobs > 1 || context.interrupt) && !engineOverride) {
     const r = await runParallel(session, o.jobs, implA.name, implB.name, knownList(), {
       onNew,
       onProgress: (stats) => progress("PULSE", stats),
@@ -248,9 +260,12 @@ export function fuzzReportJson(r: FuzzReport): unknown {
 
 export async function fuzzCommand(args: ParsedArgs, io: Io): Promise<number> {
   const o = resolveFuzzOptions(args);
-  const report = await runFuzz(o, io);
+  const interrupt = io.process ? new Interrupt() : undefined;
+  const unlisten = interrupt?.listen(io);
+  const report = await runFuzz(o, io, { ...(interrupt ? { interrupt } : {}) }).finally(() => unlisten?.());
   if (!o.quiet) io.err(`${io.errIsTty ? "\r\x1b[K" : ""}${statusLine("DONE", report.stats, report.stats.elapsedMs)}\n`);
   io.out(o.json ? `${JSON.stringify(fuzzReportJson(report), null, 2)}\n` : fuzzSummaryText(report));
   for (const e of report.workerErrors) io.err(`implementation-error: ${e}\n`);
+  if (interrupt?.interrupted) return EXIT_INTERRUPTED;
   return report.found.some(isNew) || report.workerErrors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

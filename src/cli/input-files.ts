@@ -7,13 +7,17 @@ import { readScenarioFile } from "../store/read-scenario-file";
 export type InputFile =
   | { ok: true; kind: "scenario"; scenario: Scenario }
   | { ok: true; kind: "finding"; scenario: Scenario; finding: FindingFile }
-  | { ok: false; error: string };
+  /** `errors`: every problem found, one line each; `error`: the same lines as one text. */
+  | { ok: false; error: string; errors: string[] };
 
 export function readInputFile(file: string): InputFile {
   try {
     return { ok: true, ...readScenarioFile(file) };
   } catch (e) {
-    if (e instanceof InputError) return { ok: false, error: e.line() };
+    if (e instanceof InputError) {
+      const errors = e.lines();
+      return { ok: false, error: errors.join("\n"), errors };
+    }
     throw e;
   }
 }

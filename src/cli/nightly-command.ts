@@ -12,9 +12,11 @@ import { CrashStore } from "../store/crash-store";
 import { KnownSignatures } from "../store/known";
 import type { FindingFile } from "../store/finding-file";
 import { combineReports } from "./combine-reports";
-import type { ParsedArgs } from "./flags";
+import { FUZZ_FLAGS } from "./commands";
+import { argsOf, type ParsedArgs } from "./flags";
+import { Interrupt } from "./interrupt";
 import { resolveFuzzOptions, runFuzz, type FuzzOptions, type FuzzReport } from "./fuzz-command";
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
+import { EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from "./io";
 import {
   NIGHTLY_SHARES,
   dateSeed,
@@ -28,8 +30,6 @@ import {
 import { flag, noPositional, positiveInteger, positiveNumber } from "./options";
 import { clearCrashes, CRASHES, relativeFinding, writeCrashes, writeReports } from "./output-folder";
 
-const NOT_FOR_NIGHTLY = ["engine", "json", "corpus", "coverage-corpus", "crashes"];
-
 export interface NightlyOptions {
   fuzz: FuzzOptions;
   timeSeconds: number;
@@ -41,8 +41,6 @@ export interface NightlyOptions {
 
 export function resolveNightlyOptions(args: ParsedArgs, now: Date): NightlyOptions {
   noPositional(args, "nightly");
-  for (const name of NOT_FOR_NIGHTLY)
-    if (args.flags.has(name)) throw new UsageError(`--${name} does not apply to nightly`);
   if (!args.flags.has("time")) throw new UsageError("needs --time SECONDS (the whole run's budget)");
   const out = flag(args, "out");
   if (out === undefined || out === "") throw new UsageError("needs --out DIR (the output folder)");
@@ -50,11 +48,12 @@ export function resolveNightlyOptions(args: ParsedArgs, now: Date): NightlyOptio
   const runs = args.flags.has("runs") ? positiveInteger(args, "runs", 1) : undefined;
   const flags = new Map(args.flags);
   flags.delete("runs");
+  flags.delete("out");
   if (!flags.has("seed")) flags.set("seed", [String(dateSeed(now))]);
   if (!flags.has("jobs")) flags.set("jobs", [String(availableParallelism())]);
   // Finding files go to DIR/crashes/ only: the repository's folders are read (as known), never written.
   flags.set("crashes", [join(out, CRASHES)]);
-  const fuzz = resolveFuzzOptions({ positional: [], flags });
+  const fuzz = resolveFuzzOptions(argsOf(FUZZ_FLAGS, flags));
   implementation(fuzz.impl);
   implementation(fuzz.against);
   return { fuzz, timeSeconds, out, date: utcDay(now), ...(runs === undefined ? {} : { runs }) };
@@ -73,6 +72,7 @@ async function runPhase(
   parts: NightlyPlan["sweepParts"],
   started: number,
   io: Io,
+  interrupt?: Interrupt,
 ): Promise<PhaseResult & { partExecs: number[] }> {
   const base: FuzzOptions = { ...o.fuzz, engine: plan.engine, runs: plan.runs };
   const pieces =
@@ -88,12 +88,16 @@ async function runPhase(
       partExecs.push(0);
       continue;
     }
-    if (timeMs <= 0) {
+    if (timeMs <= 0 || interrupt?.interrupted) {
       complete = false;
       partExecs.push(0);
       continue;
     }
-    const r = await runFuzz({ ...base, runs: piece.runs, shard: piece.shard, timeMs }, io);
+    const r = await runFuzz(
+      { ...base, runs: piece.runs, shard: piece.shard, timeMs },
+      io,
+      interrupt ? { interrupt } : {},
+    );
     if (r.stats.execs < piece.runs) complete = false;
     reports.push(r);
     partExecs.push(r.stats.execs);
@@ -174,15 +178,19 @@ export async function nightlyCommand(args: ParsedArgs, io: Io): Promise<number> 
   const started = Date.now();
   const phases: PhaseResult[] = [];
   let sweepExecs: number[] = [];
+  const interrupt = io.process ? new Interrupt() : undefined;
+  const unlisten = interrupt?.listen(io);
   for (const enginePlan of plan.engines) {
-    const phase = await runPhase(o, enginePlan, plan.sweepParts, started, io);
+    const phase = await runPhase(o, enginePlan, plan.sweepParts, started, io, interrupt);
     if (enginePlan.engine === "sweep") sweepExecs = phase.partExecs;
     phases.push(phase);
     for (const e of phase.report.workerErrors) io.err(`vmm-difffuzz nightly: ${enginePlan.engine}: ${e}\n`);
   }
+  unlisten?.();
   const { summary, files } = nightlySummary(o, phases, plan, sweepExecs, before, Date.now() - started);
   writeReports(o.out, summary);
   writeCrashes(o.out, files, crashesOf(o));
   io.out(summaryText(summary, o.out));
+  if (interrupt?.interrupted) return EXIT_INTERRUPTED;
   return summary.findings.some((f) => f.new) ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -11,9 +11,47 @@ export class InputError extends Error {
     super(`${path || "(root)"}: ${rule}`);
   }
 
+  /** Further problems of the same file, found by decoding its independent parts on. */
+  more: InputError[] = [];
+
   /** The one line shown to the user. */
   line(): string {
     return printable(`${this.file || "<input>"}: ${this.path || "(root)"}: ${this.rule}`, 400);
+  }
+
+  /** One line per problem, this one first. */
+  lines(): string[] {
+    return [this, ...this.more].map((e) => {
+      e.file ||= this.file;
+      return e.line();
+    });
+  }
+}
+
+/**
+ * Decodes independent parts of one value, each by its own function, and throws every part's error together
+ * (the first, carrying the others in `more`), so a file's problems are all reported at once.
+ */
+export class ErrorCollector {
+  private readonly errors: InputError[] = [];
+
+  /** `decode()`'s result, or undefined after recording its InputError. */
+  try<T>(decode: () => T): T | undefined {
+    try {
+      return decode();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.errors.push(e, ...e.more);
+      return undefined;
+    }
+  }
+
+  /** Throws what was recorded, if anything. */
+  check(): void {
+    const [first, ...rest] = this.errors;
+    if (!first) return;
+    first.more = rest;
+    throw first;
   }
 }
 
@@ -34,9 +72,13 @@ export class Json {
   object(allowed: readonly string[]): Record<string, unknown> {
     const v = this.value;
     if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail("must be an object");
-    for (const key of Object.keys(v)) {
-      if (!allowed.includes(key))
-        new Json(null, this.child(key)).fail(`unknown field (allowed: ${allowed.join(", ")})`);
+    const unknown = Object.keys(v)
+      .filter((key) => !allowed.includes(key))
+      .map((key) => new InputError(this.child(key), `unknown field (allowed: ${allowed.join(", ")})`));
+    const [first, ...rest] = unknown;
+    if (first) {
+      first.more = rest;
+      throw first;
     }
     return v as Record<string, unknown>;
   }

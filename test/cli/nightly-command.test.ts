@@ -1,15 +1,18 @@
+import { execFileSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
 import { availableParallelism, tmpdir } from "os";
 import { join } from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveNightlyOptions } from "../../src/cli/nightly-command";
+import { COMMANDS } from "../../src/cli/commands";
 import { parseArgs, type ParsedArgs } from "../../src/cli/flags";
 import { decodeSummary } from "../../src/report/summary-json";
 import type { Summary } from "../../src/report/summary-types";
 import { decodeFindingFile } from "../../src/store/finding-file";
 import { cli, lines, tempDir, type CliResult } from "./helpers";
 
-const args = (...argv: string[]) => parseArgs(argv) as ParsedArgs;
+const nightlyFlags = COMMANDS.find((c) => c.name === "nightly")!.flags;
+const args = (...argv: string[]) => parseArgs(argv, nightlyFlags) as ParsedArgs;
 
 /** Three small nightlies of seed 5: a and b knowing nothing, c knowing a's findings. Run once for all tests. */
 const runs = (() => {
@@ -96,6 +99,19 @@ describe("nightly", () => {
     expect(c.out).toContain("none new");
   });
 
+  it("with --out elsewhere, leaves the repository's folders as they were (git status unchanged)", async () => {
+    const status = () => execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" });
+    const before = status();
+    const dir = tempDir();
+    const r = await cli(
+      "nightly",
+      ...["--time", "300", "--runs", "600", "--jobs", "1", "--seed", "5", "--quiet", "--out", join(dir, "out")],
+    );
+    expect(r.code).toBeLessThan(2);
+    expect(readdirSync(join(dir, "out"))).toContain("summary.json");
+    expect(status()).toBe(before);
+  });
+
   it("says when the wall clock stopped an engine before its plan", async () => {
     const dir = tempDir();
     const r = await cli(
@@ -125,7 +141,10 @@ describe("nightly", () => {
     [["--time", "5"], "vmm-difffuzz nightly: needs --out DIR (the output folder)"],
     [["--time", "soon", "--out", "x"], 'vmm-difffuzz nightly: --time must be a positive number, not "soon"'],
     [["--time", "5", "--out", "x", "extra"], 'vmm-difffuzz nightly: nightly takes no file arguments (got "extra")'],
-    [["--time", "5", "--out", "x", "--engine", "sweep"], "vmm-difffuzz nightly: --engine does not apply to nightly"],
+    [
+      ["--time", "5", "--out", "x", "--engine", "sweep"],
+      "vmm-difffuzz nightly: --engine does not apply here (it is a flag of fuzz) (see vmm-difffuzz nightly --help)",
+    ],
     [
       ["--time", "5", "--out", "x", "--shard", "4/4"],
       'vmm-difffuzz nightly: --shard must be I/N with 0 <= I < N, not "4/4"',
