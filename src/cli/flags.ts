@@ -79,7 +79,7 @@ export function parseArgs(
     if (t.kind === "positional") positional.push(t.value);
     if (t.kind !== "option") continue;
     const spec = all[t.name];
-    if (!spec || (t.rawName.length === 2 && spec.short !== t.name)) {
+    if (!spec) {
       const other = elsewhere?.(t.name);
       return other ? `${t.rawName} does not apply here (it is a flag of ${other})` : `unknown option ${t.rawName}`;
     }
