@@ -16,7 +16,7 @@ import {
 } from "../engine/session";
 import { spreadText, type SweepMap } from "../engine/sweep-map";
 import { DEFAULT_IMPL, implementation } from "../impls";
-import { statusLine } from "../report/progress";
+import { fitLine, statusLine } from "../report/progress";
 import { fractionDone, progressBar } from "../report/progress-bar";
 import { SWEEP_SCENARIOS } from "../engine/sweep";
 import { CrashStore } from "../store/crash-store";
@@ -123,7 +123,10 @@ export async function runFuzz(o: FuzzOptions, io: Io, context: RunContext = {}):
     // On a terminal the PULSE line is redrawn in place with a bar; NEW lines stay in the scrollback.
     if (!io.errIsTty) io.err(`${line}\n`);
     else if (tag === "NEW") io.err(`\r\x1b[K${line}\n`);
-    else io.err(`\r\x1b[K${fraction === null ? "" : `${progressBar(fraction, elapsed)} `}${line}`);
+    else {
+      const bar = fraction === null ? "" : `${progressBar(fraction, elapsed, 12)} `;
+      io.err(`\r\x1b[K${fitLine(bar + line, io.errColumns)}`);
+    }
   };
   const onNew = (n: SessionNew, stats: CampaignStats) => {
     // Info findings (the PTEs differ in bits only) are listed, never stored: crashes/ holds divergences.

@@ -4,6 +4,8 @@ export interface Io {
   err(text: string): void;
   /** Whether standard error is a terminal (progress bars only there). */
   errIsTty: boolean;
+  /** Columns of the terminal standard error is on (the progress line is cut to fit). */
+  errColumns?: number;
   /** Columns of the terminal standard output is on (undefined: not a terminal; lines are never cut). */
   columns?: number;
   /** This is the process's own Io: commands listen for SIGINT/SIGTERM and run campaigns in worker threads. */
@@ -15,6 +17,7 @@ export const processIo: Io = {
   err: (text) => process.stderr.write(text),
   errIsTty: process.stderr.isTTY === true,
   ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
+  ...(process.stderr.isTTY ? { errColumns: process.stderr.columns } : {}),
   process: true,
 };
 

@@ -106,7 +106,7 @@ async function runPhase(
     reports.length === 1 && plan.engine !== "sweep"
       ? reports[0]!
       : combineReports(reports, { ...base, shard: o.fuzz.shard });
-  if (!o.fuzz.quiet) io.err(`${statusLine("DONE", report.stats, report.stats.elapsedMs)}\t${plan.engine}\n`);
+  if (!o.fuzz.quiet) io.err(`${statusLine("DONE", report.stats, report.stats.elapsedMs)} ${plan.engine}\n`);
   return { report, plan, complete, partExecs };
 }
 
