@@ -215,6 +215,7 @@ export function fuzzSummaryText(r: FuzzReport): string {
     lines.push(
       `  ${status.padEnd(5)} [${f.finding.severity}] ${f.finding.class}: ${hit.count} hits, first at #${f.execs} (${(f.elapsedMs / 1000).toFixed(1)} s)`,
     );
+    lines.push(`        ${f.file.summary}`);
     lines.push(`        ${f.finding.signature}`);
     if (r.sweep) {
       const spread = r.sweep.spread.get(f.finding.signature);
@@ -249,6 +250,7 @@ export function fuzzReportJson(r: FuzzReport): unknown {
       class: f.finding.class,
       severity: f.finding.severity,
       signature: f.finding.signature,
+      words: f.file.summary,
       step: f.finding.step,
       known: f.known,
       hits: r.stats.hits.get(f.finding.signature)?.count ?? 0,

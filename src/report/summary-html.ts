@@ -62,7 +62,7 @@ export function summaryHtml(s: Summary): string {
       `<ul>`,
       ...facts.newFindings.map(
         (f) =>
-          `<li>${sev(f.severity)} ${h(f.class)}: <code>${h(f.signature)}</code> — <code>${h(f.replay)}</code></li>`,
+          `<li>${sev(f.severity)} ${h(f.class)}: ${h(f.summary)} <code>${h(f.signature)}</code> — <code>${h(f.replay)}</code></li>`,
       ),
       `</ul>`,
     );
@@ -77,11 +77,23 @@ export function summaryHtml(s: Summary): string {
   else
     parts.push(
       table(
-        ["new", "severity", "class", "signature", "minimal profile", "hits", "hits by engine", "first hit", "replay"],
+        [
+          "new",
+          "severity",
+          "class",
+          "what happens",
+          "signature",
+          "minimal profile",
+          "hits",
+          "hits by engine",
+          "first hit",
+          "replay",
+        ],
         s.findings.map((f) => [
           f.new ? `<span class="new">NEW</span>` : "",
           sev(f.severity),
           h(f.class),
+          h(f.summary),
           `<code>${h(f.signature)}</code>`,
           h(f.profile),
           count(f.hits),
@@ -89,7 +101,7 @@ export function summaryHtml(s: Summary): string {
           h(firstHitText(f)),
           f.replay ? `<code>${h(f.replay)}</code>` : h(NOT_STORED),
         ]),
-        [5],
+        [6],
       ),
       `<p>First hit: the engine that hit the signature first, after how many of its scenarios and seconds of its campaign.</p>`,
     );
