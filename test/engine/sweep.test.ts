@@ -115,8 +115,8 @@ describe("sweep shards", () => {
       }),
     );
     for (const f of real) expect(firstTriples).toContain(`${f.physAddrSize}/${f.reduction}/${f.cBit}`);
-    // A 10 000-point start stays within 9 values of real hardware on every axis.
-    for (const i of points.slice(0, 10_000)) expect(realismKey(sweepPoint(i))).toBeLessThan(10 * 1024);
+    // A 10 000-point start stays within 10 values of real hardware on every axis (23 x 16 x 23 points within 9).
+    for (const i of points.slice(0, 10_000)) expect(realismKey(sweepPoint(i))).toBeLessThan(11 * 1024);
   });
 
   it("run each probe of a point, naming the point and probe in the origin", () => {
