@@ -82,8 +82,11 @@ async function runPhase(
   const reports: FuzzReport[] = [];
   const partExecs: number[] = [];
   let complete = true;
-  for (const piece of pieces) {
-    const timeMs = plan.deadlineMs - (Date.now() - started);
+  for (const [k, piece] of pieces.entries()) {
+    // Each piece gets its share of the time left (a slow machine must not spend the sweep's time on its first
+    // part: every panel of the map gets its nearest-to-real-CPUs points).
+    const left = pieces.slice(k).filter((p) => p.runs > 0).length;
+    const timeMs = (plan.deadlineMs - (Date.now() - started)) / Math.max(1, left);
     if (piece.runs === 0) {
       partExecs.push(0);
       continue;
