@@ -56,7 +56,8 @@ export function summaryHtml(s: Summary): string {
     `</ul>`,
     `<h2>New since the last run</h2>`,
   ];
-  if (facts.newFindings.length === 0) parts.push(`<p>Nothing new: every signature found was already in crashes/.</p>`);
+  if (facts.newFindings.length === 0)
+    parts.push(`<p>Nothing new: every signature found was already recorded in crashes/ or corpus/.</p>`);
   else
     parts.push(
       `<ul>`,

@@ -31,7 +31,8 @@ export function summaryMarkdown(s: Summary, mapFile = "map.svg"): string {
     "## New since the last run",
     "",
   );
-  if (facts.newFindings.length === 0) out.push("Nothing new: every signature found was already in crashes/.");
+  if (facts.newFindings.length === 0)
+    out.push("Nothing new: every signature found was already recorded in crashes/ or corpus/.");
   for (const f of facts.newFindings)
     out.push(`- **${f.severity}** ${f.class}: ${f.summary} ${mdCode(f.signature)} — replay: ${mdCode(f.replay)}`);
   out.push("", "## Findings", "");
