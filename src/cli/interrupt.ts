@@ -12,6 +12,11 @@ export class Interrupt {
     return this.by !== null;
   }
 
+  /** The signal that stopped the command (null: none). */
+  get signalName(): string | null {
+    return this.by;
+  }
+
   /** Asks every campaign to stop (also what the signal handler does). */
   stop(by: string): void {
     this.by ??= by;

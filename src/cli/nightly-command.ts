@@ -194,6 +194,9 @@ export async function nightlyCommand(args: ParsedArgs, io: Io): Promise<number> 
   writeReports(o.out, summary);
   writeCrashes(o.out, files, crashesOf(o));
   io.out(summaryText(summary, o.out));
-  if (interrupt?.interrupted) return EXIT_INTERRUPTED;
+  if (interrupt?.interrupted) {
+    io.out(`interrupted by ${interrupt.signalName}: engines "stopped by the clock" were stopped by it; exit 130\n`);
+    return EXIT_INTERRUPTED;
+  }
   return summary.findings.some((f) => f.new) ? EXIT_FINDINGS : EXIT_OK;
 }

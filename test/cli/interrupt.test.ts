@@ -1,6 +1,7 @@
 // SIGINT or SIGTERM during a campaign: the workers stop, the findings table and the DONE line are printed, exit 130.
 import { spawn } from "child_process";
-import { resolve } from "path";
+import { existsSync } from "fs";
+import { join, resolve } from "path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers";
 
@@ -41,4 +42,15 @@ describe("an interrupted campaign", () => {
       expect(r.out).toMatch(/\bNEW\s+\[\w+\]/);
       expect(r.afterSignalMs).toBeLessThan(20_000);
     }, 90_000);
+
+  it("a nightly on SIGINT: skips the phases left, still writes its folder and prints its summary, exits 130", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    const r = await interrupt(["nightly", "--time", "120", "--jobs", "1", "--out", out, "--known", dir], "SIGINT");
+    expect(r.code).toBe(130);
+    expect(r.err).toMatch(/^#\d+ DONE .* random$/m);
+    expect(existsSync(join(out, "summary.json"))).toBe(true);
+    expect(r.out).toMatch(/stopped by the clock/);
+    expect(r.out).toMatch(/^interrupted by SIGINT: .*exit 130$/m);
+  }, 90_000);
 });
