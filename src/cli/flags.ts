@@ -13,11 +13,12 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: "impl",
     value: "NAME",
-    help: "implementation playing A: pre-patch | posted | proposed (default posted)",
+    help: "implementation playing A: pre-patch | posted | proposed | series-1..8 (default posted)",
     repeat: true,
   },
   { name: "against", value: "NAME", help: "implementation A is compared with (default reference)" },
   { name: "json", help: "print JSON instead of text" },
+  { name: "markdown", help: "print the table in Markdown (series)" },
   { name: "engine", value: "NAME", help: "fuzz engine: random | property | sweep | coverage (default random)" },
   { name: "seed", value: "N", help: "seed of the campaign (default 1)" },
   { name: "time", value: "SECONDS", help: "time budget of the campaign" },

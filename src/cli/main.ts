@@ -10,6 +10,7 @@ import { reportCommand } from "./report-command";
 import { minimizeCommand } from "./minimize-command";
 import { replayCommand } from "./replay-command";
 import { runCommand } from "./run-command";
+import { seriesCommand } from "./series-command";
 import { validateCommand } from "./validate-command";
 
 interface Command {
@@ -55,6 +56,12 @@ const COMMANDS: Command[] = [
     usage: "compare --impl A --impl B [--time S] [--shard I/N] [--out DIR]",
     help: "sweep and a random budget on two implementations; both finding tables and divergence maps",
     run: compareCommand,
+  },
+  {
+    name: "series",
+    usage: "series [--runs N] [--shard I/N] [--jobs N] [--markdown] [FILE]",
+    help: "sweep and random budget on pre-patch, posted and each prefix of the patch series; one table (FILE: cover letter)",
+    run: seriesCommand,
   },
   {
     name: "corpus",

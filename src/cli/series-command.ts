@@ -1,0 +1,94 @@
+// `vmm-difffuzz series`: the sweep and a fixed random budget on the tree before the patch, the posted patch and each
+// prefix of the patch series; one table of findings × variants shows which patch removes which finding, and that
+// none adds one. `--markdown` prints it in Markdown; a FILE argument (the cover letter) gets it between its markers.
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import type { Severity } from "../diff/classes";
+import { SERIES_PREFIXES } from "../port/variants/series";
+import { seriesMarkdown, seriesTable, seriesText, spliceTable, type VariantHits } from "../report/series-table";
+import { writeFileAtomic } from "../store/atomic-write";
+import type { ParsedArgs } from "./flags";
+import { resolveFuzzOptions, runFuzz } from "./fuzz-command";
+import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
+import { bool, flag, positiveInteger } from "./options";
+
+/** Random scenarios per variant when --runs is not given. */
+export const DEFAULT_SERIES_RUNS = 200_000;
+const BASE = "pre-patch";
+const POSTED = "posted";
+
+/** The variants of the table, in column order. */
+export function seriesColumns(): string[] {
+  return [BASE, POSTED, ...SERIES_PREFIXES.map((v) => v.name)];
+}
+
+async function hitsOf(args: ParsedArgs, variant: string, runs: number, io: Io): Promise<VariantHits> {
+  const crashes = mkdtempSync(join(tmpdir(), "vmm-difffuzz-series-"));
+  try {
+    const common: [string, string[]][] = [
+      ["impl", [variant]],
+      ["crashes", [crashes]],
+      ["quiet", ["true"]],
+      ["no-minimize", ["true"]],
+      ["seed", [flag(args, "seed") ?? "1"]],
+      ["jobs", [flag(args, "jobs") ?? "1"]],
+    ];
+    // --shard I/N bounds the sweep to one part of the profile space (a small budget); the random budget is --runs.
+    const sweepFlags = new Map([...common, ["engine", ["sweep"]]]);
+    const shard = flag(args, "shard");
+    if (shard !== undefined) sweepFlags.set("shard", [shard]);
+    const sweep = await runFuzz(resolveFuzzOptions({ positional: [], flags: sweepFlags }), io);
+    const random = await runFuzz(
+      resolveFuzzOptions({
+        positional: [],
+        flags: new Map([...common, ["engine", ["random"]], ["runs", [String(runs)]]]),
+      }),
+      io,
+    );
+    const hits = new Map<string, { count: number; severity: Severity }>();
+    for (const r of [sweep, random]) {
+      for (const [sig, h] of r.stats.hits) {
+        const known = hits.get(sig);
+        hits.set(sig, { count: (known?.count ?? 0) + h.count, severity: h.severity });
+      }
+    }
+    return { variant, hits };
+  } finally {
+    rmSync(crashes, { recursive: true, force: true });
+  }
+}
+
+export async function seriesCommand(args: ParsedArgs, io: Io): Promise<number> {
+  if (args.positional.length > 1) throw new UsageError("series takes at most one FILE (the cover letter)");
+  const letter = args.positional[0];
+  const runs = positiveInteger(args, "runs", DEFAULT_SERIES_RUNS);
+  let letterText: string | null = null;
+  if (letter !== undefined) {
+    try {
+      letterText = readFileSync(letter, "utf8");
+    } catch (e) {
+      io.err(`vmm-difffuzz series: ${letter}: ${(e as NodeJS.ErrnoException).code ?? "cannot be read"}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (spliceTable(letterText, "") === null) {
+      io.err(`vmm-difffuzz series: ${letter}: no table markers (<!-- vmm-difffuzz series: begin/end -->)\n`);
+      return EXIT_BAD_INPUT;
+    }
+  }
+  const columns: VariantHits[] = [];
+  for (const variant of seriesColumns()) {
+    io.err(`series: ${variant}…\n`);
+    columns.push(await hitsOf(args, variant, runs, io));
+  }
+  const table = seriesTable(
+    columns,
+    BASE,
+    SERIES_PREFIXES.map((v) => v.name),
+  );
+  const markdown = seriesMarkdown(table);
+  if (letter !== undefined && letterText !== null) writeFileAtomic(letter, spliceTable(letterText, markdown)!);
+  io.out(bool(args, "markdown") ? markdown : seriesText(table));
+  const added = table.rows.some((r) => r.addedBy.length > 0 && r.severity !== "info");
+  return added ? EXIT_FINDINGS : EXIT_OK;
+}
