@@ -6,7 +6,19 @@ import { tmpdir } from "os";
 import { join } from "path";
 import type { Severity } from "../diff/classes";
 import { SERIES_PREFIXES } from "../port/variants/series";
-import { seriesMarkdown, seriesTable, seriesText, spliceTable, type VariantHits } from "../report/series-table";
+import { catalogFindings } from "../engine/catalog-probes";
+import { implementation, REFERENCE } from "../impls";
+import { profileNames } from "../scenario/profiles";
+import {
+  catalogMarkdown,
+  catalogRows,
+  seriesMarkdown,
+  seriesTable,
+  seriesText,
+  spliceTable,
+  type CatalogRow,
+  type VariantHits,
+} from "../report/series-table";
 import { writeFileAtomic } from "../store/atomic-write";
 import type { ParsedArgs } from "./flags";
 import { resolveFuzzOptions, runFuzz } from "./fuzz-command";
@@ -86,9 +98,30 @@ export async function seriesCommand(args: ParsedArgs, io: Io): Promise<number> {
     BASE,
     SERIES_PREFIXES.map((v) => v.name),
   );
-  const markdown = seriesMarkdown(table);
+  const last = SERIES_PREFIXES[SERIES_PREFIXES.length - 1]!.name;
+  const onCatalog = (impl: string): CatalogRow[] =>
+    catalogRows(catalogFindings(implementation(impl), implementation(REFERENCE)));
+  const catalog = { posted: onCatalog(POSTED), last: onCatalog(last) };
+  const shard = flag(args, "shard");
+  const budget =
+    `sweep: ${shard === undefined ? "the whole profile space" : `shard ${shard} of the profile space`}; ` +
+    `random: ${runs} scenarios; seed ${flag(args, "seed") ?? "1"}; every finding against the reference model`;
+  const markdown =
+    `${budget}.\n\n${seriesMarkdown(table)}\n` +
+    `The posted patch on each CPU of the catalog (the sweep's probes; guest/SYSCFG.MemEncryptionModEn:probe):\n\n` +
+    `${catalogMarkdown(POSTED, catalog.posted, profileNames())}\n` +
+    `The whole series (${last}) on the same CPUs:\n\n${catalogMarkdown(last, catalog.last, profileNames())}`;
   if (letter !== undefined && letterText !== null) writeFileAtomic(letter, spliceTable(letterText, markdown)!);
-  io.out(bool(args, "markdown") ? markdown : seriesText(table));
+  if (bool(args, "markdown")) io.out(markdown);
+  else {
+    const lines = (impl: string, rows: CatalogRow[]) =>
+      rows.length === 0
+        ? `  ${impl}: nothing above info\n`
+        : rows.map((r) => `  ${impl} ${r.profile.padEnd(16)} ${r.severity.padEnd(11)} ${r.signature}\n`).join("");
+    io.out(
+      `${budget}\n\n${seriesText(table)}\nOn the catalog's CPUs:\n${lines(POSTED, catalog.posted)}${lines(last, catalog.last)}`,
+    );
+  }
   const added = table.rows.some((r) => r.addedBy.length > 0 && r.severity !== "info");
-  return added ? EXIT_FINDINGS : EXIT_OK;
+  return added || catalog.last.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -100,3 +100,53 @@ export function spliceTable(text: string, table: string): string | null {
   if (begin < 0 || end < begin) return null;
   return `${text.slice(0, begin + TABLE_BEGIN.length)}\n${table}${text.slice(end)}`;
 }
+
+/** One line of the catalog table: a finding on one named CPU profile, and the guests and probes it shows in. */
+export interface CatalogRow {
+  profile: string;
+  signature: string;
+  severity: Severity;
+  /** "sev-es, memEncrypt on: ghcb-mmio, pvclock-mmio" … */
+  where: string[];
+}
+
+/** Groups catalog hits by profile and signature, in the catalog's order, worst severity first within a profile. */
+export function catalogRows(
+  hits: readonly {
+    profile: string;
+    kind: string;
+    memEncrypt: boolean;
+    probe: string;
+    signature: string;
+    severity: Severity;
+  }[],
+): CatalogRow[] {
+  const rows = new Map<string, CatalogRow & { order: number }>();
+  hits.forEach((h, order) => {
+    const key = `${h.profile}\u0000${h.signature}`;
+    const row = rows.get(key) ?? { profile: h.profile, signature: h.signature, severity: h.severity, where: [], order };
+    const w = `${h.kind}/${h.memEncrypt ? "enc" : "noenc"}:${h.probe}`;
+    if (!row.where.includes(w)) row.where.push(w);
+    rows.set(key, row);
+  });
+  const profiles = [...new Set(hits.map((h) => h.profile))];
+  return [...rows.values()]
+    .sort(
+      (a, b) =>
+        profiles.indexOf(a.profile) - profiles.indexOf(b.profile) ||
+        severityRank(a.severity) - severityRank(b.severity) ||
+        a.signature.localeCompare(b.signature),
+    )
+    .map(({ order: _order, ...r }) => r);
+}
+
+/** The catalog table in Markdown: profile, severity, finding, where (guest/encryption:probe). */
+export function catalogMarkdown(impl: string, rows: readonly CatalogRow[], profiles: readonly string[]): string {
+  const lines = [`| CPU profile | severity | finding of \`${impl}\` | guest/SYSCFG:probe |`, "|---|---|---|---|"];
+  for (const p of profiles) {
+    const mine = rows.filter((r) => r.profile === p);
+    if (mine.length === 0) lines.push(`| ${p} | - | none | |`);
+    for (const r of mine) lines.push(`| ${p} | ${r.severity} | \`${cell(r.signature)}\` | ${r.where.join(", ")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
