@@ -1,0 +1,61 @@
+// `vmm-difffuzz series`: one table of findings × variants over a small budget, the same in Markdown, spliced into
+// a cover letter between its markers; bad input is one line and exit 2.
+import { readFileSync } from "fs";
+import { describe, expect, it } from "vitest";
+import { seriesColumns } from "../../src/cli/series-command";
+import { TABLE_BEGIN, TABLE_END } from "../../src/report/series-table";
+import { cli, tempDir, writeInput } from "./helpers";
+
+// A small budget: one 1/8192 block of the sweep's profile space and 300 random scenarios per variant.
+const SMALL = ["--shard", "0/8192", "--runs", "300"];
+
+describe("vmm-difffuzz series", () => {
+  it("prints one row per finding with the hits of pre-patch, posted and each prefix, and which patch removes it", async () => {
+    const r = await cli("series", ...SMALL);
+    expect(r.code).toBe(0);
+    const lines = r.out.split("\n");
+    const head = lines.find((l) => l.startsWith("severity"))!;
+    expect(head.split(/\s+/).slice(1, 11)).toEqual(seriesColumns());
+    expect(seriesColumns()).toEqual(["pre-patch", "posted", ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `series-${n}`)]);
+    const row = (sig: string) => lines.find((l) => l.endsWith(sig))!;
+    // In this block of the space: the C-bit refusal goes with 0001, the #VC for MMIO comes with 0007.
+    expect(row("exit-mismatch|both|create|A:ok|B:refused(cBitReported)|sev-es")).toContain("removed by 0001");
+    expect(row("exit-mismatch|both|access|mmio|A:vmd-exit:mmio-assist|B:vc:0x400|sev-es")).toContain("removed by 0007");
+    // No patch adds a finding above info; the last prefix has none above info.
+    for (const l of lines.filter((l) => l.includes("ADDED"))) expect(l.startsWith("info")).toBe(true);
+    expect(r.out).toContain("series-8: nothing above info");
+    expect(r.err).toContain("series: posted…");
+  }, 120_000);
+
+  it("renders the same table in Markdown and writes it into a cover letter between its markers", async () => {
+    const dir = tempDir();
+    const letter = writeInput(dir, "0000-cover-letter.txt", `Subject: x\n\n${TABLE_BEGIN}\nold\n${TABLE_END}\nend\n`);
+    const r = await cli("series", ...SMALL, "--markdown", letter);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^sweep: shard 0\/8192 of the profile space; random: 300 scenarios; seed 1/);
+    expect(r.out).toContain(`| finding | severity | ${seriesColumns().join(" | ")} | series |`);
+    expect(r.out).toContain(
+      "| `exit-mismatch\\|both\\|create\\|A:ok\\|B:refused(cBitReported)\\|sev-es` | functional |",
+    );
+    expect(r.out).toContain("| zen2-rome | crash | `host-crash\\|A\\|direct-map:ghcb\\|sev-es` |");
+    const text = readFileSync(letter, "utf8");
+    expect(text).toBe(`Subject: x\n\n${TABLE_BEGIN}\n${r.out}${TABLE_END}\nend\n`);
+  }, 120_000);
+
+  it("refuses a cover letter without markers, a missing file and two files: one line, exit 2", async () => {
+    const dir = tempDir();
+    const plain = writeInput(dir, "letter.txt", "no markers here\n");
+    for (const [args, message] of [
+      [[plain], `vmm-difffuzz series: ${plain}: no table markers (<!-- vmm-difffuzz series: begin/end -->)\n`],
+      [[`${dir}/missing.txt`], `vmm-difffuzz series: ${dir}/missing.txt: ENOENT\n`],
+      [[plain, plain], "vmm-difffuzz series: series takes at most one FILE (the cover letter)\n"],
+      [["--runs", "0"], 'vmm-difffuzz series: --runs must be a positive number, not "0"\n'],
+    ] as const) {
+      const r = await cli("series", ...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(message);
+      expect(r.out).toBe("");
+    }
+    expect(readFileSync(plain, "utf8")).toBe("no markers here\n");
+  });
+});
