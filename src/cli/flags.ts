@@ -19,6 +19,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "against", value: "NAME", help: "implementation A is compared with (default reference)" },
   { name: "json", help: "print JSON instead of text" },
   { name: "markdown", help: "print the table in Markdown (series)" },
+  { name: "sample", value: "N", help: "series: every N-th point of the sweep's profile space, not all of it" },
   { name: "engine", value: "NAME", help: "fuzz engine: random | property | sweep | coverage (default random)" },
   { name: "seed", value: "N", help: "seed of the campaign (default 1)" },
   { name: "time", value: "SECONDS", help: "time budget of the campaign" },

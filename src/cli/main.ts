@@ -59,7 +59,7 @@ const COMMANDS: Command[] = [
   },
   {
     name: "series",
-    usage: "series [--runs N] [--shard I/N] [--jobs N] [--markdown] [FILE]",
+    usage: "series [--runs N] [--sample N] [--jobs N] [--markdown] [FILE]",
     help: "sweep and random budget on pre-patch, posted and each prefix of the patch series; one table (FILE: cover letter)",
     run: seriesCommand,
   },

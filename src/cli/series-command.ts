@@ -1,12 +1,14 @@
 // `vmm-difffuzz series`: the sweep and a fixed random budget on the tree before the patch, the posted patch and each
 // prefix of the patch series; one table of findings × variants shows which patch removes which finding, and that
-// none adds one. `--markdown` prints it in Markdown; a FILE argument (the cover letter) gets it between its markers.
+// none adds one. `--sample N` runs every N-th point of the sweep instead of all; `--markdown` prints the table in
+// Markdown; a FILE argument (the cover letter) gets it between its markers.
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { Severity } from "../diff/classes";
 import { SERIES_PREFIXES } from "../port/variants/series";
 import { catalogFindings } from "../engine/catalog-probes";
+import { sweepSampleEngine, sweepSamplePoints } from "../engine/sweep-sample";
 import { implementation, REFERENCE } from "../impls";
 import { profileNames } from "../scenario/profiles";
 import {
@@ -35,6 +37,11 @@ export function seriesColumns(): string[] {
   return [BASE, POSTED, ...SERIES_PREFIXES.map((v) => v.name)];
 }
 
+/** --sample N: every N-th point of the sweep (null: the whole sweep). */
+function sampleOf(args: ParsedArgs): number | null {
+  return flag(args, "sample") === undefined ? null : positiveInteger(args, "sample", 1);
+}
+
 async function hitsOf(args: ParsedArgs, variant: string, runs: number, io: Io): Promise<VariantHits> {
   const crashes = mkdtempSync(join(tmpdir(), "vmm-difffuzz-series-"));
   try {
@@ -46,11 +53,12 @@ async function hitsOf(args: ParsedArgs, variant: string, runs: number, io: Io): 
       ["seed", [flag(args, "seed") ?? "1"]],
       ["jobs", [flag(args, "jobs") ?? "1"]],
     ];
-    // --shard I/N bounds the sweep to one part of the profile space (a small budget); the random budget is --runs.
+    // The whole sweep, or with --sample N every N-th point of it (a small budget); the random budget is --runs.
+    const sample = sampleOf(args);
     const sweepFlags = new Map([...common, ["engine", ["sweep"]]]);
-    const shard = flag(args, "shard");
-    if (shard !== undefined) sweepFlags.set("shard", [shard]);
-    const sweep = await runFuzz(resolveFuzzOptions({ positional: [], flags: sweepFlags }), io);
+    if (sample !== null) sweepFlags.set("jobs", ["1"]);
+    const sweepOptions = resolveFuzzOptions({ positional: [], flags: sweepFlags });
+    const sweep = await runFuzz(sweepOptions, io, sample === null ? undefined : sweepSampleEngine(sample));
     const random = await runFuzz(
       resolveFuzzOptions({
         positional: [],
@@ -75,6 +83,7 @@ export async function seriesCommand(args: ParsedArgs, io: Io): Promise<number> {
   if (args.positional.length > 1) throw new UsageError("series takes at most one FILE (the cover letter)");
   const letter = args.positional[0];
   const runs = positiveInteger(args, "runs", DEFAULT_SERIES_RUNS);
+  sampleOf(args);
   let letterText: string | null = null;
   if (letter !== undefined) {
     try {
@@ -102,9 +111,9 @@ export async function seriesCommand(args: ParsedArgs, io: Io): Promise<number> {
   const onCatalog = (impl: string): CatalogRow[] =>
     catalogRows(catalogFindings(implementation(impl), implementation(REFERENCE)));
   const catalog = { posted: onCatalog(POSTED), last: onCatalog(last) };
-  const shard = flag(args, "shard");
+  const sample = sampleOf(args);
   const budget =
-    `sweep: ${shard === undefined ? "the whole profile space" : `shard ${shard} of the profile space`}; ` +
+    `sweep: ${sample === null ? "the whole profile space" : `every ${sample}th point of the profile space (${sweepSamplePoints(sample)} points)`}; ` +
     `random: ${runs} scenarios; seed ${flag(args, "seed") ?? "1"}; every finding against the reference model`;
   const markdown =
     `${budget}.\n\n${seriesMarkdown(table)}\n` +
