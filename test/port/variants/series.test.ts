@@ -121,6 +121,64 @@ describe("the series' prefixes", () => {
   });
 });
 
+describe("the series' diffs", () => {
+  /** Each file diff's hunks: header numbers and the lines under them. */
+  function hunks(text: string): { file: string; header: number[]; old: number; new: number }[] {
+    const out: { file: string; header: number[]; old: number; new: number }[] = [];
+    let file = "";
+    for (const line of text.split("\n")) {
+      const f = /^--- a\/(\S+)$/.exec(line);
+      if (f) file = f[1]!;
+      const h = /^@@ -(\d+),(\d+) \+(\d+),(\d+) @@$/.exec(line);
+      if (h) out.push({ file, header: h.slice(1).map(Number), old: 0, new: 0 });
+      else if (out.length > 0 && /^[ +-]/.test(line) && !/^(---|\+\+\+) [ab]\//.test(line)) {
+        const last = out[out.length - 1]!;
+        if (line[0] !== "+") last.old++;
+        if (line[0] !== "-") last.new++;
+      }
+    }
+    return out;
+  }
+
+  it("are unified diffs whose hunk headers count their lines and follow each other without offset", () => {
+    for (const name of SERIES_PATCHES) {
+      const hs = hunks(readFileSync(join(SERIES_DIR, name), "utf8"));
+      expect(hs.length, name).toBeGreaterThan(0);
+      const delta = new Map<string, number>();
+      for (const h of hs) {
+        const [oldStart, oldCount, newStart, newCount] = h.header as [number, number, number, number];
+        expect([h.old, h.new], `${name} ${h.file} @@ -${oldStart}`).toEqual([oldCount, newCount]);
+        expect(newStart - oldStart, `${name} ${h.file} @@ -${oldStart}`).toBe(delta.get(h.file) ?? 0);
+        delta.set(h.file, (delta.get(h.file) ?? 0) + newCount - oldCount);
+      }
+    }
+  });
+
+  it("touch only the files of the tree the series is for", () => {
+    const files = new Set(
+      SERIES_PATCHES.flatMap((n) => hunks(readFileSync(join(SERIES_DIR, n), "utf8")).map((h) => h.file)),
+    );
+    expect([...files].sort()).toEqual([
+      "sys/arch/amd64/amd64/identcpu.c",
+      "sys/arch/amd64/amd64/vmm_machdep.c",
+      "sys/arch/amd64/include/cpu.h",
+      "sys/arch/amd64/include/specialreg.h",
+      "sys/arch/amd64/include/vmmvar.h",
+    ]);
+  });
+
+  it("use the tree's MSR_SYS_CFG and define no second name for SYSCFG", () => {
+    const added = SERIES_PATCHES.flatMap((n) =>
+      readFileSync(join(SERIES_DIR, n), "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("+") && !l.startsWith("+++")),
+    );
+    expect(added.some((l) => l.includes("rdmsr_safe(MSR_SYS_CFG,"))).toBe(true);
+    expect(added.filter((l) => /#define\s+MSR_/.test(l))).toEqual([]);
+    expect(added.some((l) => /MSR_SYSCFG\b/.test(l))).toBe(false);
+  });
+});
+
 describe("each patch removes exactly the findings its commit message names", () => {
   const prefixes = ["pre-patch", ...SERIES_PREFIXES.map((v) => v.name)];
   const found = prefixes.map((p) => signatures(impl(p), ref));
