@@ -113,7 +113,7 @@ export async function seriesCommand(args: ParsedArgs, io: Io): Promise<number> {
   const catalog = { posted: onCatalog(POSTED), last: onCatalog(last) };
   const sample = sampleOf(args);
   const budget =
-    `sweep: ${sample === null ? "the whole profile space" : `every ${sample}th point of the profile space (${sweepSamplePoints(sample)} points)`}; ` +
+    `sweep: ${sample === null ? "the whole profile space" : `one point in ${sample} of the profile space (${sweepSamplePoints(sample)} points)`}; ` +
     `random: ${runs} scenarios; seed ${flag(args, "seed") ?? "1"}; every finding against the reference model`;
   const markdown =
     `${budget}.\n\n${seriesMarkdown(table)}\n` +

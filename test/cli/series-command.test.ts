@@ -38,7 +38,7 @@ describe("vmm-difffuzz series", () => {
     const r = await cli("series", ...SMALL, "--markdown", letter);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^sweep: every 4099th point of the profile space \(1535 points\); random: 300 scenarios; seed 1/,
+      /^sweep: one point in 4099 of the profile space \(1535 points\); random: 300 scenarios; seed 1/,
     );
     expect(r.out).toContain(`| finding | severity | ${seriesColumns().join(" | ")} | series |`);
     expect(r.out).toContain(
