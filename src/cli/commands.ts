@@ -110,6 +110,19 @@ export const COMMANDS: Command[] = [
     load: async () => (await import("./compare-command")).compareCommand,
   },
   {
+    name: "series",
+    usage: "series [--runs N] [--sample N] [--jobs N] [--markdown] [FILE]",
+    help: "sweep and random budget on pre-patch, posted and each prefix of the patch series; one table (FILE: cover letter)",
+    flags: {
+      runs: { ...runs, default: "200000", help: "random scenarios per variant" },
+      sample: { value: "N", help: "every N-th point of the sweep's profile space, not all of it" },
+      seed,
+      jobs,
+      markdown: { help: "print the table in Markdown" },
+    },
+    load: async () => (await import("./series-command")).seriesCommand,
+  },
+  {
     name: "corpus",
     usage: "corpus add [--corpus DIR] FILE…",
     help: "promote scenarios or findings into corpus/ with their current results as expectation",

@@ -24,7 +24,11 @@ export const COMMON_FLAGS: FlagTable = {
 
 /** The flags more than one command shares, each described once; a command picks them and may change a default. */
 export const FLAG = {
-  impl: { value: "NAME", default: "posted", help: "implementation playing A: pre-patch | posted | proposed | …" },
+  impl: {
+    value: "NAME",
+    default: "posted",
+    help: "implementation playing A: pre-patch | posted | proposed | series-1..8",
+  },
   against: { value: "NAME", default: "reference", help: "implementation A is compared with" },
   json: { help: "print JSON instead of text" },
   seed: { value: "N", default: "1", help: "seed of the campaign" },
