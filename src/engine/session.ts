@@ -35,6 +35,8 @@ export interface SessionOptions {
   campaignSeed: number;
   /** The implementation that tells introduced from inherited findings (null: none). */
   baseline: string | null;
+  /** Set (element 0) by the main thread to stop the campaign early; shared memory, so workers see it. */
+  stopSignal?: Int32Array;
 }
 
 export interface SessionNew {
@@ -109,6 +111,7 @@ export function runSession(
       profiles: minimizerProfiles(),
       realHosts: realHostProfiles(),
       known: sinks.known,
+      ...(o.stopSignal ? { stopSignal: o.stopSignal } : {}),
     },
     {
       onNew(n) {

@@ -4,6 +4,7 @@ import type { Finding } from "../diff/finding";
 import { labelFindings } from "../diff/labels";
 import { runPair, type Implementation } from "../diff/run-pair";
 import { eventText } from "../report/events-text";
+import { crashReasonIn, findingWords } from "../report/finding-words";
 import { profileWords } from "../report/profile-words";
 import type { Scenario } from "../scenario/types";
 import type { FindingFile, FoundBy } from "./finding-file";
@@ -31,6 +32,7 @@ export function makeFindingFile(
   const own = findings.find((f) => f.signature === finding.signature) ?? finding;
   const profile = profileWords(scenario);
   const [labelled] = labelFindings(scenario, [finding], implA, implB, baseline);
+  const sides = { A: sideAt(a, finding.step), B: sideAt(b, finding.step) };
   return {
     class: finding.class,
     severity: finding.severity,
@@ -40,12 +42,12 @@ export function makeFindingFile(
     baseline: baseline?.name ?? null,
     basis: own.basis,
     policyRules: own.policyRules,
-    summary: `${finding.detail} (${profile})`,
+    summary: findingWords(finding.signature, crashReasonIn([...sides.A, ...sides.B])),
     profile,
     impl: implA.name,
     against: implB.name,
     step: finding.step,
-    sides: { A: sideAt(a, finding.step), B: sideAt(b, finding.step) },
+    sides,
     found,
     scenario: { ...scenario, note: undefined, expect: undefined },
   };

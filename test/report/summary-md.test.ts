@@ -26,7 +26,7 @@ describe("summary.md", () => {
     const row = md.split("\n").find((l) => l.startsWith("| NEW |"))!;
     expect(row).toContain("`host-crash\\|A\\|direct-map:pvclock\\|sev-es`");
     expect(row).toContain("random #76, 0.1 s");
-    expect(row.split(/(?<!\\)\|/).length - 2).toBe(11);
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(12);
     expect(row).toContain("| NEW | real-cpu (zen2-rome) | introduced | spec | crash |");
     expect(md).toContain("not stored (info)");
   });
