@@ -29,7 +29,7 @@ export const RULE_BASIS: Readonly<Record<string, Basis>> = Object.freeze({
   insnBytesValid: "spec",
   ghcbMsrNamesGhcb: "policy",
   ghcbReachable: "spec",
-  unusableGhcbResumes: "policy",
+  unusableGhcbFailsRun: "policy",
   ghcbRequestKind: "spec",
   mmioNaeForMmio: "spec",
   mmioNaeOutsideMmio: "policy",

@@ -18,7 +18,7 @@ import {
   ghcbRequestKind,
   mmioNaeForMmio,
   mmioNaeOutsideMmio,
-  unusableGhcbResumes,
+  unusableGhcbFailsRun,
 } from "./vmgexit";
 
 const RESUME: Disposition = Object.freeze({ kind: "resume" });
@@ -131,8 +131,8 @@ export class ReferenceHypervisor implements Hypervisor {
   private vmgexit(ghcbMsr: bigint): Disposition {
     if (!ghcbReachable(ghcbMsr, this.kindOf(ghcbMsr), mapsMemory(this.npt.get(pageOf(ghcbMsr))))) {
       this.applied(ghcbMsrNamesGhcb(ghcbMsr) ? "ghcbReachable" : "ghcbMsrNamesGhcb");
-      this.applied("unusableGhcbResumes");
-      return unusableGhcbResumes() === "resume" ? RESUME : FAIL;
+      this.applied("unusableGhcbFailsRun");
+      return unusableGhcbFailsRun() === "fail-run" ? FAIL : RESUME;
     }
     this.applied("ghcbReachable");
     const hpa = this.backing(ghcbMsr);
@@ -145,7 +145,7 @@ export class ReferenceHypervisor implements Hypervisor {
       case "mmio":
         if (!mmioNaeForMmio(this.kindOf(request.swExitInfo1))) {
           this.applied("mmioNaeOutsideMmio");
-          if (mmioNaeOutsideMmio() !== "vmd") return GHCB_ERROR;
+          if (mmioNaeOutsideMmio() === "ghcb-error") return GHCB_ERROR;
         } else this.applied("mmioNaeForMmio");
         return { kind: "vmd", reason: "mmio-nae", gpa: request.swExitInfo1, insnBytes: false };
       case "unsupported":

@@ -55,7 +55,7 @@ export {
   ghcbRequestKind,
   mmioNaeForMmio,
   mmioNaeOutsideMmio,
-  unusableGhcbResumes,
+  unusableGhcbFailsRun,
   type GhcbRequestKind,
 } from "./vmgexit";
 export { pvclockAction, type PvclockAction } from "./pvclock";

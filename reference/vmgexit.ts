@@ -43,17 +43,17 @@ export function ghcbReachable(msr: bigint, kind: GpaKind, mappedInNpt: boolean):
 }
 
 /** What the host does after a VMGEXIT whose GHCB it cannot use. */
-export type UnusableGhcbAnswer = "resume";
+export type UnusableGhcbAnswer = "fail-run";
 
 /**
- * Rule `unusableGhcbResumes` (policy). The specs do not say what a host does with a VMGEXIT whose GHCB it cannot
- * read (none named, or not guest memory it maps): there is no GHCB to write an error into. Linux KVM today
- * (arch/x86/kvm/svm/sev.c, sev_handle_vmgexit) resumes the guest for both: "Without a GHCB, just return right back
- * to the guest" (return 1; older kernels returned -EINVAL and failed the run). The reference does the same: the
- * guest is resumed, the host touches nothing and the run goes on.
+ * Rule `unusableGhcbFailsRun` (policy). The specs do not say what a host does with a VMGEXIT whose GHCB it cannot
+ * read (none named, or not guest memory it maps): there is no GHCB to write an error into. The reference fails the
+ * run with EINVAL (vmm contract, vcpu_run_svm: "EINVAL: an error occurred"): resuming would leave the guest with a
+ * request nobody answered and no way to tell. Linux KVM today (arch/x86/kvm/svm/sev.c, sev_handle_vmgexit) resumes
+ * the guest instead ("Without a GHCB, just return right back to the guest"); it failed the run with -EINVAL before.
  */
-export function unusableGhcbResumes(): UnusableGhcbAnswer {
-  return "resume";
+export function unusableGhcbFailsRun(): UnusableGhcbAnswer {
+  return "fail-run";
 }
 
 /** The requests a GHCB may hold, as the reference model serves them. */
@@ -80,10 +80,11 @@ export function mmioNaeForMmio(kind: GpaKind): boolean {
 
 /**
  * Rule `mmioNaeOutsideMmio` (policy). The GHCB spec does not say what the host does with an MMIO NAE event for a
- * GPA that is guest memory or in no range. Linux KVM (sev_handle_vmgexit → kvm_sev_es_mmio_read/_write) checks
- * nothing about the GPA: what no in-kernel device claims goes to user space as KVM_EXIT_MMIO, which owns the memory
- * map and decides. The reference does the same: every MMIO NAE event exits to vmd.
+ * GPA that is guest memory or in no range. The reference answers it with an error in the GHCB: vmd emulates only
+ * its devices, which live in the MMIO ranges, so for any other GPA it could only answer the same error one round
+ * trip later. Linux KVM (sev_handle_vmgexit → kvm_sev_es_mmio_read/_write) checks nothing about the GPA and hands
+ * what no in-kernel device claims to user space as KVM_EXIT_MMIO, whose memory map decides.
  */
-export function mmioNaeOutsideMmio(): "vmd" {
-  return "vmd";
+export function mmioNaeOutsideMmio(): "ghcb-error" {
+  return "ghcb-error";
 }

@@ -90,9 +90,7 @@ function finding(
 ): Finding {
   const policyRules = WRONG_IN_ANY_CASE.has(cls) ? [] : policyRulesAt(ctx, step);
   const basis = policyRules.length > 0 ? "policy" : "spec";
-  // The same observable difference is another root cause when the reference's side rests on a policy.
-  const policy = policyRules.length > 0 ? [`policy:${policyRules.join("+")}`] : [];
-  const signature = [cls, side, key, guestKind(ctx.scenario.guest), ...policy].join("|");
+  const signature = [cls, side, key, guestKind(ctx.scenario.guest)].join("|");
   return { class: cls, severity: severityOf(cls), signature, step, side, detail, basis, policyRules };
 }
 

@@ -82,7 +82,8 @@ function panicWords(reason: string): string {
  * crash (as the HOST CRASH event gives it), so the sentence can name the assertion.
  */
 export function findingWords(signature: string, crashReason?: string): string {
-  const parts = signature.split("|");
+  // A policy suffix (the reference's side rests on a policy rule) is a label, not part of the sentence.
+  const parts = signature.split("|").filter((p) => !p.startsWith("policy:"));
   const cls = parts[0] as FindingClass;
   const guest = GUESTS[parts[parts.length - 1]!];
   const inGuest = guest ? ` (${guest})` : "";

@@ -15,8 +15,7 @@ describe("compare's table", () => {
     const nae = finding({
       class: "exit-mismatch",
       severity: "functional",
-      signature:
-        "exit-mismatch|both|mmio-nae|reserved|A:ghcb-error|B:vmd-exit:mmio-nae|sev-es|policy:mmioNaeOutsideMmio",
+      signature: "exit-mismatch|both|mmio-nae|reserved|A:vm-error|B:ghcb-error|sev-es",
       basis: "policy",
       policyRules: ["mmioNaeOutsideMmio"],
       introduced: false,

@@ -32,7 +32,7 @@ describe("rule basis", () => {
       "mmioNaeOutsideMmio",
       "reservedOnEveryCpu",
       "sevEsNeedsReservedBits",
-      "unusableGhcbResumes",
+      "unusableGhcbFailsRun",
     ]);
   });
 

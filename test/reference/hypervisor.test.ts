@@ -189,22 +189,28 @@ describe("reference hypervisor: VMGEXIT", () => {
     ]);
   });
 
-  it("resumes the guest without touching host memory when the GHCB page is not mapped yet (as KVM)", () => {
+  it("fails without touching host memory when the GHCB page is not mapped yet", () => {
     const s = scenario({ steps: [ghcb(0x1000n)] });
-    expect(eventsOf(s)[0]).toEqual([{ kind: "vmgexit", ghcbGpa: 0x1000n }, { kind: "resume" }]);
-    expect(rulesOf(s).steps[0]).toEqual(["ghcbReachable", "unusableGhcbResumes"]);
+    expect(eventsOf(s)[0]).toEqual([
+      { kind: "vmgexit", ghcbGpa: 0x1000n },
+      { kind: "vm-error", errno: EINVAL },
+    ]);
+    expect(rulesOf(s).steps[0]).toEqual(["ghcbReachable", "unusableGhcbFailsRun"]);
   });
 
-  it("resumes the guest on a GHCB in MMIO, even after the page got its reserved-bits entry (as KVM)", () => {
+  it("fails on a GHCB in MMIO, even after the page got its reserved-bits entry", () => {
     const ev = eventsOf(scenario({ steps: [read(0xf0000000n), ghcb(0xf0000000n)] }));
-    expect(ev[1]).toEqual([{ kind: "vmgexit", ghcbGpa: 0xf0000000n }, { kind: "resume" }]);
+    expect(ev[1]).toEqual([
+      { kind: "vmgexit", ghcbGpa: 0xf0000000n },
+      { kind: "vm-error", errno: EINVAL },
+    ]);
   });
 
-  it("resumes the guest on a GHCB MSR value that is not page aligned (the MSR protocol, not a GHCB)", () => {
+  it("fails on a GHCB MSR value that is not page aligned (the MSR protocol, not a GHCB)", () => {
     const sc = scenario({ steps: [] });
     const hv = referenceFactory(new Machine(sc), sc);
     expect(hv.createVm()).toBe(0);
-    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "resume" });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "error", errno: EINVAL });
   });
 
   it("passes an MMIO NAE event for an MMIO GPA to vmd", () => {
@@ -216,18 +222,21 @@ describe("reference hypervisor: VMGEXIT", () => {
     ]);
   });
 
-  it("passes an MMIO NAE event for guest RAM or a gap to vmd as well (as KVM), by a policy rule", () => {
+  it("answers an MMIO NAE event for guest RAM or a gap with a GHCB error, by a policy rule", () => {
     const s = scenario({ steps: [read(0x1000n), ghcb(0x1000n), nae(0x2000n), nae(0xa0000n)] });
     const ev = eventsOf(s);
-    expect(ev[2]!.at(-1)).toEqual({ kind: "vmd-exit", reason: "mmio-nae", gpa: 0x2000n, insnBytes: false });
-    expect(ev[3]!.at(-1)).toEqual({ kind: "vmd-exit", reason: "mmio-nae", gpa: 0xa0000n, insnBytes: false });
+    expect(ev[2]!.at(-1)).toEqual({ kind: "ghcb-error" });
+    expect(ev[3]!.at(-1)).toEqual({ kind: "ghcb-error" });
     expect(rulesOf(s).steps[2]).toEqual(["ghcbReachable", "ghcbRequestKind", "mmioNaeOutsideMmio"]);
   });
 
-  it("resumes the guest on an MMIO NAE event made before any GHCB was named (as KVM)", () => {
+  it("fails an MMIO NAE event made before any GHCB was named", () => {
     const s = scenario({ steps: [nae(MMIO_GPA)] });
-    expect(eventsOf(s)[0]).toEqual([{ kind: "vmgexit", ghcbGpa: 0n }, { kind: "resume" }]);
-    expect(rulesOf(s).steps[0]).toEqual(["ghcbMsrNamesGhcb", "unusableGhcbResumes"]);
+    expect(eventsOf(s)[0]).toEqual([
+      { kind: "vmgexit", ghcbGpa: 0n },
+      { kind: "vm-error", errno: EINVAL },
+    ]);
+    expect(rulesOf(s).steps[0]).toEqual(["ghcbMsrNamesGhcb", "unusableGhcbFailsRun"]);
   });
 });
 

@@ -7,7 +7,7 @@ import {
   ghcbRequestKind,
   mmioNaeForMmio,
   mmioNaeOutsideMmio,
-  unusableGhcbResumes,
+  unusableGhcbFailsRun,
 } from "../../reference/vmgexit";
 
 describe("GHCB MSR table", () => {
@@ -62,14 +62,14 @@ describe("mmioNaeForMmio", () => {
   });
 });
 
-describe("unusableGhcbResumes", () => {
-  it("resumes the guest, as Linux KVM does without a GHCB", () => {
-    expect(unusableGhcbResumes()).toBe("resume");
+describe("unusableGhcbFailsRun", () => {
+  it("fails the run (Linux KVM resumes the guest instead)", () => {
+    expect(unusableGhcbFailsRun()).toBe("fail-run");
   });
 });
 
 describe("mmioNaeOutsideMmio", () => {
-  it("hands the event to vmd, as Linux KVM hands it to user space", () => {
-    expect(mmioNaeOutsideMmio()).toBe("vmd");
+  it("answers with an error in the GHCB (Linux KVM hands the event to user space instead)", () => {
+    expect(mmioNaeOutsideMmio()).toBe("ghcb-error");
   });
 });

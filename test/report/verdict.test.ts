@@ -58,11 +58,11 @@ describe("the review verdict", () => {
         "hardware.",
     );
     const inheritedPolicy = verdictOf(
-      [f({ introduced: false, basis: "policy", policyRules: ["unusableGhcbResumes"] })],
+      [f({ introduced: false, basis: "policy", policyRules: ["unusableGhcbFailsRun"] })],
       WHO,
     );
     expect(inheritedPolicy.text).toContain(
-      "1 more is inherited from pre-patch (1 crash), 1 of them resting on a policy (unusableGhcbResumes).",
+      "1 more is inherited from pre-patch (1 crash), 1 of them resting on a policy (unusableGhcbFailsRun).",
     );
   });
 
