@@ -1,5 +1,6 @@
 // `npm run bench`: throughput of the engines and their parts, the sweep's wall time, --jobs scaling and minimization
 // time, as medians of several runs. Prints a table and writes bench/results.json (not committed: machine-specific).
+// `npm run bench -- compare-to REV`: the loop's speed against git revision REV instead (bench/compare.ts).
 import { spawnSync } from "child_process";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -20,6 +21,7 @@ import type { Scenario } from "../src/scenario/types";
 import { CrashStore } from "../src/store/crash-store";
 import { Machine } from "../src/cpu/machine";
 import { nestedWalk } from "../src/cpu/walk";
+import { compareTo } from "./compare";
 
 const ROOT = join(__dirname, "..", "..");
 const CLI = join(ROOT, "bin", "vmm-difffuzz.js");
@@ -54,6 +56,16 @@ function cli(args: string[]): { seconds: number; stdout: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`vmm-difffuzz ${args.join(" ")} failed: ${r.stderr}`);
   return { seconds: (Date.now() - t) / 1000, stdout: r.stdout };
+}
+
+if (process.argv[2] === "compare-to") {
+  const rev = process.argv[3];
+  if (!rev) {
+    console.error("usage: npm run bench -- compare-to REV");
+    process.exit(2);
+  }
+  compareTo(rev);
+  process.exit(0);
 }
 
 const results: Record<string, number | string> = {};

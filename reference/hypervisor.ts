@@ -43,7 +43,8 @@ export class ReferenceHypervisor implements Hypervisor {
     const decision = createDecision({
       memory: this.scenario.memory,
       guest: this.scenario.guest,
-      cpus: hostCpusOf(this.machine),
+      // The decode depends on the host alone: decoded once per host, shared by every run on it.
+      cpus: this.machine.hostState.derive(hostCpusOf, () => hostCpusOf(this.machine)),
       pspLaunchStart: (seves) => this.machine.pspLaunchStart(seves),
     });
     if (!decision.ok) {
