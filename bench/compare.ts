@@ -44,14 +44,30 @@ function buildRevision(rev: string): { root: string; commit: string; remove(): v
   return { root, commit, remove };
 }
 
-/** Seconds one command takes in `root` (a driver's own timing when it prints one, else the wall clock). */
-function timed(root: string, args: string[]): number {
+const CPU_TIME = join(__dirname, "cpu-time.js");
+
+/** CPU and wall seconds of one Node command in `root`. */
+function timed(root: string, args: string[]): { cpu: number; wall: number } {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [CPU_TIME, ...args], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
   const wall = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(" ")} in ${root} failed: ${r.stderr}`);
-  const own = /^\{"seconds":([0-9.e-]+)\}/m.exec(r.stdout);
-  return own ? Number(own[1]) : wall;
+  const cpu = /\{"cpuSeconds":([0-9.e-]+)\}\s*$/.exec(r.stderr);
+  if (!cpu) throw new Error(`${args.join(" ")} in ${root} printed no CPU time`);
+  return { cpu: Number(cpu[1]), wall };
+}
+
+/** Wall seconds of one Node command in `root` (for --jobs scaling, where wall time is the point). */
+function wallOf(root: string, args: string[]): number {
+  return timed(root, args).wall;
+}
+
+/** The seconds a driver measured itself and printed as `{"seconds":N}`. */
+function ownSeconds(root: string, args: string[]): number {
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+  const m = /\{"seconds":([0-9.e-]+)\}/.exec(r.stdout);
+  if (r.status !== 0 || !m) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+  return Number(m[1]);
 }
 
 interface Measure {
@@ -60,8 +76,9 @@ interface Measure {
   args(root: string, scratch: string): string[];
 }
 
-function cli(root: string): string {
-  return join(root, "bin", "vmm-difffuzz.js");
+/** The compiled CLI of the tree at `root` (as cpu-time.js runs it). */
+function cli(root: string): string[] {
+  return ["--cli", root];
 }
 
 const RANDOM_RUNS = QUICK ? 50_000 : 200_000;
@@ -69,7 +86,7 @@ const MEASURES: Measure[] = [
   {
     name: `fuzz --jobs 1 --runs ${RANDOM_RUNS} --seed 1 --no-minimize (default distribution)`,
     args: (root, scratch) => [
-      cli(root),
+      ...cli(root),
       "fuzz",
       "--jobs",
       "1",
@@ -90,7 +107,7 @@ const MEASURES: Measure[] = [
   {
     name: `fuzz --engine sweep --shard 1/16 --jobs 1${QUICK ? " --runs 200000" : ""}`,
     args: (root, scratch) => [
-      cli(root),
+      ...cli(root),
       "fuzz",
       "--engine",
       "sweep",
@@ -109,8 +126,10 @@ const MEASURES: Measure[] = [
 function profileOf(root: string, scratch: string): Split {
   const dir = join(scratch, "profile");
   const runs = QUICK ? "30000" : "60000";
-  const args = ["--cpu-prof", "--cpu-prof-dir", dir, cli(root), "fuzz", "--jobs", "1", "--runs", runs];
-  timed(root, [...args, "--seed", "1", "--no-minimize", "--quiet", "--crashes", join(scratch, "c")]);
+  const fuzz = ["fuzz", "--jobs", "1", "--runs", runs, "--seed", "1", "--no-minimize", "--quiet"];
+  const args = ["--cpu-prof", "--cpu-prof-dir", dir, CPU_TIME, ...cli(root), ...fuzz, "--crashes", join(scratch, "c")];
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`profiling in ${root} failed: ${r.stderr}`);
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))!;
   return splitProfile(join(dir, file), 8);
 }
@@ -122,17 +141,18 @@ export function compareTo(rev: string): void {
   try {
     console.log(`working tree vs ${rev} (${base.commit.slice(0, 7)}), ${PAIRS} alternating pairs each\n`);
     for (const m of MEASURES) {
-      const ratios: number[] = [];
+      const cpu: number[] = [];
+      const wall: number[] = [];
       const times: { base: number[]; head: number[] } = { base: [], head: [] };
       for (let i = 0; i < PAIRS; i++) {
         const run = (which: "base" | "head") => {
           const root = which === "base" ? base.root : ROOT;
-          const s = timed(root, m.args(root, join(scratch, `${which}-${i}`)));
-          times[which].push(s);
-          return s;
+          const t = timed(root, m.args(root, join(scratch, `${which}-${i}`)));
+          times[which].push(t.cpu);
+          return t;
         };
         // Alternate which goes first, so that a drift in load favours neither.
-        let b: number, h: number;
+        let b: { cpu: number; wall: number }, h: { cpu: number; wall: number };
         if (i % 2 === 0) {
           b = run("base");
           h = run("head");
@@ -140,16 +160,20 @@ export function compareTo(rev: string): void {
           h = run("head");
           b = run("base");
         }
-        ratios.push(b / h);
+        cpu.push(b.cpu / h.cpu);
+        wall.push(b.wall / h.wall);
       }
-      const line = `${median(ratios).toFixed(2)}× (median of ${PAIRS}; ${rev}: ${median(times.base).toFixed(2)} s, working tree: ${median(times.head).toFixed(2)} s)`;
-      console.log(`${m.name}\n  ${line}`);
+      console.log(m.name);
+      console.log(
+        `  ${median(cpu).toFixed(2)}× in CPU time, ${median(wall).toFixed(2)}× in wall time (medians of ${PAIRS} pairs;` +
+          ` CPU s ${rev} ${median(times.base).toFixed(2)}, working tree ${median(times.head).toFixed(2)})`,
+      );
     }
     // --jobs scaling and minimization on the working tree alone.
     const jobsRuns = QUICK ? "100000" : "400000";
     const jobs = (n: string) => (i: number) =>
-      timed(ROOT, [
-        cli(ROOT),
+      wallOf(ROOT, [
+        ...cli(ROOT),
         "fuzz",
         "--jobs",
         n,
@@ -162,7 +186,7 @@ export function compareTo(rev: string): void {
       ]);
     const scaling = median(Array.from({ length: QUICK ? 1 : 3 }, (_, i) => jobs("1")(i) / jobs("2")(i)));
     console.log(`--jobs 2 vs --jobs 1 (${jobsRuns} random scenarios), working tree\n  ${scaling.toFixed(2)}×`);
-    const minimizeWorst = timed(ROOT, [DRIVER, ROOT, "minimize"]);
+    const minimizeWorst = ownSeconds(ROOT, [DRIVER, ROOT, "minimize"]);
     console.log(`slowest minimization of a committed finding, working tree\n  ${minimizeWorst.toFixed(3)} s`);
     const before = profileOf(base.root, join(scratch, "profile-base"));
     const after = profileOf(ROOT, join(scratch, "profile-head"));

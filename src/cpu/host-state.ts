@@ -25,21 +25,18 @@ export class HostState {
   }
 }
 
+/** FNV-1a step over a 32-bit value. */
+function mix(h: number, x: number): number {
+  return Math.imul(h ^ x, 0x01000193) >>> 0;
+}
+
 /** A number from a host's value (equal hosts, equal numbers), without building a key. */
 function hostHash(host: HostConfig): number {
-  let h = (host.memEncrypt ? 0x9e3779b9 : 0x85ebca6b) ^ Number(host.ramBytes % 0x7fffffffn);
-  const mix = (x: number) => {
-    h = Math.imul(h ^ x, 0x01000193) >>> 0;
-  };
+  const ram = Number(host.ramBytes);
+  let h = mix(mix(host.memEncrypt ? 0x811c9dc5 : 0x050c5d1f, ram >>> 0), (ram / 0x100000000) >>> 0);
   for (const cpu of host.cpus) {
-    for (let i = 0; i < cpu.vendor.length; i++) mix(cpu.vendor.charCodeAt(i));
-    for (const [leaf, r] of cpu.cpuid) {
-      mix(leaf);
-      mix(r.eax);
-      mix(r.ebx);
-      mix(r.ecx);
-      mix(r.edx);
-    }
+    for (let i = 0; i < cpu.vendor.length; i++) h = mix(h, cpu.vendor.charCodeAt(i));
+    for (const [leaf, r] of cpu.cpuid) h = mix(mix(mix(mix(mix(h, leaf), r.eax), r.ebx), r.ecx), r.edx);
   }
   return h;
 }
@@ -64,27 +61,37 @@ function sameHost(x: HostConfig, y: HostConfig): boolean {
 }
 
 /**
- * Hosts kept; beyond it the cache starts over (campaigns draw many hosts that never repeat). The key is a hash of
- * the host's value, checked against the host itself: no key string is built per run.
+ * Hosts kept; beyond it the cache starts over. The key is a hash of the host's value, checked against a copy of the
+ * host: no key string is built per run. Campaigns draw many hosts that never repeat, so a host is kept only once
+ * its hash comes back: a host seen once costs one hash.
  */
 const MAX_HOSTS = 4096;
+const MAX_SEEN = 1 << 16;
 const hosts = new Map<number, { host: HostConfig; state: HostState }[]>();
+const seen = new Set<number>();
 
-/** The state of a host, by value: the same CPUs (in order), SYSCFG request and RAM size give the same object. */
+/** The state of a host, by value: the same CPUs (in order), SYSCFG request and RAM size give equal state. */
 export function hostStateOf(host: HostConfig): HostState {
   const h = hostHash(host);
-  let bucket = hosts.get(h);
-  if (bucket === undefined) {
-    if (hosts.size >= MAX_HOSTS) hosts.clear();
-    hosts.set(h, (bucket = []));
+  const bucket = hosts.get(h);
+  if (bucket !== undefined) {
+    for (const entry of bucket) if (sameHost(entry.host, host)) return entry.state;
   }
-  for (const entry of bucket) if (sameHost(entry.host, host)) return entry.state;
   const state = new HostState(host);
-  // The key keeps copies of what it compares, so a scenario changed later cannot change it.
-  bucket.push({ host: copyOfHost(host), state });
+  if (!seen.has(h)) {
+    if (seen.size >= MAX_SEEN) seen.clear();
+    seen.add(h);
+    return state;
+  }
+  if (bucket !== undefined) bucket.push({ host: copyOfHost(host), state });
+  else {
+    if (hosts.size >= MAX_HOSTS) hosts.clear();
+    hosts.set(h, [{ host: copyOfHost(host), state }]);
+  }
   return state;
 }
 
+/** The key keeps its own copy of what it compares: a scenario changed later cannot change it. */
 function copyOfHost(host: HostConfig): HostConfig {
   return {
     ...host,

@@ -97,11 +97,7 @@ export class PortHypervisor implements Hypervisor {
     /* boot: cpu_attach -> identifycpu for every CPU, the boot CPU first (once per host and tree, see boot()) */
     const booted = machine.hostState.derive(k.tree, () => boot(k.tree, machine));
     Object.assign(k.g, booted.g);
-    for (const ci of booted.cpus) {
-      const copy = copy_cpu_info(ci);
-      copy.ci_vmm_cap.vcc_svm.svm_decode_assist = machine.host.decodeAssist ? 1 : 0;
-      k.cpus.push(copy);
-    }
+    k.cpus.push(...booted.cpus[machine.host.decodeAssist ? 1 : 0]);
     for (const e of booted.events) machine.emit(e);
     k.curcpu = 0;
 
@@ -239,14 +235,16 @@ export class PortHypervisor implements Hypervisor {
 /** The kernel state boot leaves for vmm: identcpu.c's globals, every CPU's cpu_info, and the UB it hit. */
 interface Booted {
   g: identcpu_globals;
-  cpus: cpu_info[];
+  /** The cpu_info of every CPU, by svm_decode_assist (0, 1); frozen: vmm only reads them after boot. */
+  cpus: [readonly cpu_info[], readonly cpu_info[]];
   events: Event[];
 }
 
 /**
  * cpu_attach -> identifycpu for every host CPU in order, the boot CPU first, on a fresh kernel. It reads only the
  * CPUs (CPUID, vendor, SYSCFG), so its result is the same for every run on the same host: the machine's HostState
- * keeps it per tree, and each run starts from a copy.
+ * keeps it per tree, and each run starts from it. The cpu_info are shared by those runs and frozen, so a write
+ * after boot would throw (an implementation-error finding) rather than leak into another run.
  */
 function boot(tree: Tree, machine: Machine): Booted {
   const events: Event[] = [];
@@ -268,7 +266,15 @@ function boot(tree: Tree, machine: Machine): Booted {
     cpu_set_vendor(ci, CPUID(k, ci, 0).eax, machine.vendor(i));
     k.tree.identifycpu(k, ci);
   }
-  return { g: k.g, cpus: k.cpus, events };
+  const withDecodeAssist = (assist: number) =>
+    k.cpus.map((ci) => {
+      const copy = copy_cpu_info(ci);
+      copy.ci_vmm_cap.vcc_svm.svm_decode_assist = assist; /* cpu_check_vmm_cap, from the scenario */
+      Object.freeze(copy.ci_vmm_cap.vcc_svm);
+      Object.freeze(copy.ci_vmm_cap);
+      return Object.freeze(copy);
+    });
+  return { g: k.g, cpus: [withDecodeAssist(0), withDecodeAssist(1)], events };
 }
 
 /** The HypervisorFactory of the port for one tree. */
