@@ -97,7 +97,7 @@ export class PortHypervisor implements Hypervisor {
     /* boot: cpu_attach -> identifycpu for every CPU, the boot CPU first (once per host and tree, see boot()) */
     const booted = machine.hostState.derive(k.tree, () => boot(k.tree, machine));
     Object.assign(k.g, booted.g);
-    k.cpus.push(...booted.cpus[machine.host.decodeAssist ? 1 : 0]);
+    k.cpus.push(...booted.cpus(machine.host.decodeAssist ? 1 : 0));
     for (const e of booted.events) machine.emit(e);
     k.curcpu = 0;
 
@@ -235,8 +235,8 @@ export class PortHypervisor implements Hypervisor {
 /** The kernel state boot leaves for vmm: identcpu.c's globals, every CPU's cpu_info, and the UB it hit. */
 interface Booted {
   g: identcpu_globals;
-  /** The cpu_info of every CPU, by svm_decode_assist (0, 1); frozen: vmm only reads them after boot. */
-  cpus: [readonly cpu_info[], readonly cpu_info[]];
+  /** The cpu_info of every CPU with this svm_decode_assist; frozen: vmm only reads them after boot. */
+  cpus(decodeAssist: 0 | 1): readonly cpu_info[];
   events: Event[];
 }
 
@@ -266,7 +266,7 @@ function boot(tree: Tree, machine: Machine): Booted {
     cpu_set_vendor(ci, CPUID(k, ci, 0).eax, machine.vendor(i));
     k.tree.identifycpu(k, ci);
   }
-  const withDecodeAssist = (assist: number) =>
+  const withDecodeAssist = (assist: 0 | 1) =>
     k.cpus.map((ci) => {
       const copy = copy_cpu_info(ci);
       copy.ci_vmm_cap.vcc_svm.svm_decode_assist = assist; /* cpu_check_vmm_cap, from the scenario */
@@ -274,7 +274,8 @@ function boot(tree: Tree, machine: Machine): Booted {
       Object.freeze(copy.ci_vmm_cap);
       return Object.freeze(copy);
     });
-  return { g: k.g, cpus: [withDecodeAssist(0), withDecodeAssist(1)], events };
+  const byAssist: (readonly cpu_info[] | undefined)[] = [undefined, undefined];
+  return { g: k.g, cpus: (assist) => (byAssist[assist] ??= withDecodeAssist(assist)), events };
 }
 
 /** The HypervisorFactory of the port for one tree. */
