@@ -11,7 +11,7 @@ import { diffOutcomes } from "../src/diff/diff";
 import { runPair } from "../src/diff/run-pair";
 import { minimize } from "../src/engine/minimize";
 import { MINIMIZE_CANDIDATES } from "../src/engine/session";
-import { SWEEP_POINTS } from "../src/engine/sweep";
+import { SWEEP_POINTS, SWEEP_SCENARIOS } from "../src/engine/sweep";
 import { implementation } from "../src/impls";
 import { scenarioArbitrary } from "../src/scenario/arbitraries";
 import { PROFILES } from "../src/scenario/profiles";
@@ -25,7 +25,7 @@ import { compareTo } from "./compare";
 
 const ROOT = join(__dirname, "..", "..");
 const CLI = join(ROOT, "bin", "vmm-difffuzz.js");
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? (process.env.BENCH_QUICK === "1" ? 3 : 5));
 const QUICK = process.env.BENCH_QUICK === "1";
 const A = implementation("posted");
 const B = implementation("reference");
@@ -69,7 +69,7 @@ if (process.argv[2] === "compare-to") {
 }
 
 const results: Record<string, number | string> = {};
-const N = 20_000;
+const N = QUICK ? 5_000 : 20_000;
 const single = sample(N, 1);
 const defaults = sample(N);
 
@@ -155,13 +155,28 @@ results.fc_assert_exec_per_second = ratePerSecond(N, () => {
 {
   const dir = mkdtempSync(join(tmpdir(), "bench-sweep-"));
   if (QUICK) {
-    const shards = [3, 11, 14]; // a plain, an SEV and an SEV-ES block of the 16
+    // The first 100,000 scenarios of a plain, an SEV and an SEV-ES block of the 16, scaled to the whole sweep.
+    const shards = [3, 11, 14];
+    const runs = 100_000;
     const secs = shards.map(
       (i) =>
-        cli(["fuzz", "--engine", "sweep", "--shard", `${i}/16`, "--jobs", "2", "--quiet", "--crashes", dir]).seconds,
+        cli([
+          "fuzz",
+          "--engine",
+          "sweep",
+          "--shard",
+          `${i}/16`,
+          "--jobs",
+          "2",
+          "--runs",
+          `${runs}`,
+          "--quiet",
+          "--crashes",
+          dir,
+        ]).seconds,
     );
-    results.sweep_seconds = (secs.reduce((a, b) => a + b, 0) / shards.length) * 16;
-    results.sweep_note = "estimated from 3 of 16 shards";
+    results.sweep_seconds = ((secs.reduce((a, b) => a + b, 0) / shards.length) * SWEEP_SCENARIOS) / runs;
+    results.sweep_note = "estimated from 100,000 scenarios of 3 of 16 shards";
   } else {
     results.sweep_seconds = cli(["fuzz", "--engine", "sweep", "--jobs", "2", "--quiet", "--crashes", dir]).seconds;
   }
