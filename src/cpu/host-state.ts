@@ -72,14 +72,22 @@ const seen = new Set<number>();
 
 /** The state of a host, by value: the same CPUs (in order), SYSCFG request and RAM size give equal state. */
 export function hostStateOf(host: HostConfig): HostState {
-  // A and B (and the diff) run the same scenario one after the other: the same host object.
-  if (last.host === host) return last.state;
+  // A and B (and the diff) run one scenario in turn, and the sweep's probes of one point share its CPU objects:
+  // the same CPU objects, SYSCFG request and RAM size as the last host need no hash.
+  if (last !== null && sameObjects(last.host, host)) return last.state;
   const state = byValue(host);
   last = { host, state };
   return state;
 }
 
-let last: { host: HostConfig; state: HostState } | { host: null; state: null } = { host: null, state: null };
+let last: { host: HostConfig; state: HostState } | null = null;
+
+function sameObjects(x: HostConfig, y: HostConfig): boolean {
+  if (x === y) return true;
+  if (x.memEncrypt !== y.memEncrypt || x.ramBytes !== y.ramBytes || x.cpus.length !== y.cpus.length) return false;
+  for (let i = 0; i < x.cpus.length; i++) if (x.cpus[i] !== y.cpus[i]) return false;
+  return true;
+}
 
 function byValue(host: HostConfig): HostState {
   const h = hostHash(host);
