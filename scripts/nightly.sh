@@ -2,10 +2,10 @@
 # The unattended nightly: random, property and sweep within one time budget, seeded by the UTC date, writing
 # DIR/summary.json, summary.md, summary.html, map.svg and crashes/. Exit 1 when a signature not already in the
 # crash store was found, 0 otherwise, 2 on bad usage. Any other `vmm-difffuzz nightly` option may follow.
-# Usage: scripts/nightly.sh --time SECONDS --out DIR [--jobs N] [--seed N] [--shard I/N] [--crashes DIR] [--impl NAME]
+# Usage: scripts/nightly.sh --time SECONDS --out DIR [--jobs N] [--seed N] [--shard I/N] [--impl NAME]
 set -uo pipefail
 
-usage="usage: scripts/nightly.sh --time SECONDS --out DIR [--jobs N] [--seed N] [--shard I/N] [--crashes DIR] [--impl NAME] [--against NAME]"
+usage="usage: scripts/nightly.sh --time SECONDS --out DIR [--jobs N] [--seed N] [--shard I/N] [--impl NAME] [--against NAME]"
 has_time=0
 has_out=0
 for arg in "$@"; do

@@ -6,33 +6,41 @@ import { severityRank, type Severity } from "../diff/classes";
 import { summaryOf } from "../report/summary";
 import type { Summary } from "../report/summary-types";
 import { CrashStore } from "../store/crash-store";
-import type { ParsedArgs } from "./flags";
+import { FUZZ_FLAGS } from "./commands";
+import { argsOf, type ParsedArgs } from "./flags";
 import { resolveFuzzOptions, runFuzz } from "./fuzz-command";
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
-import { flag, flagList, noPositional, positiveNumber } from "./options";
+import { Interrupt } from "./interrupt";
+import { EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from "./io";
+import { bool, flag, flagList, noPositional, positiveNumber } from "./options";
 import { writeReports } from "./output-folder";
 
-const DEFAULT_RANDOM_SECONDS = 60;
-
-async function campaignOf(args: ParsedArgs, impl: string, out: string, io: Io): Promise<Summary> {
+/** One implementation's sweep and random search, both within `deadline` (ms since the epoch). */
+async function campaignOf(
+  args: ParsedArgs,
+  impl: string,
+  out: string,
+  deadline: number,
+  io: Io,
+  interrupt?: Interrupt,
+): Promise<Summary> {
   const dir = join(out, impl);
   const base = new Map(args.flags);
-  for (const name of ["impl", "out", "time", "engine"]) base.delete(name);
+  for (const name of ["impl", "out", "time", "json"]) base.delete(name);
   base.set("impl", [impl]);
   base.set("crashes", [join(dir, "crashes")]);
-  base.set("quiet", ["true"]);
-  const sweepOptions = resolveFuzzOptions({ positional: [], flags: new Map([...base, ["engine", ["sweep"]]]) });
-  const seconds = positiveNumber(args, "time", DEFAULT_RANDOM_SECONDS);
-  const randomOptions = resolveFuzzOptions({
-    positional: [],
-    flags: new Map([...base, ["engine", ["random"]], ["time", [String(seconds)]]]),
-  });
+  const options = (engine: string) =>
+    resolveFuzzOptions(argsOf(FUZZ_FLAGS, new Map([...base, ["engine", [engine]], ["time", ["1"]]])));
+  const context = interrupt ? { interrupt } : {};
+  // The sweep gets half of this implementation's time, the random search what is left of it.
+  const sweepMs = Math.max(1, (deadline - Date.now()) / 2);
+  const sweepOptions = { ...options("sweep"), timeMs: sweepMs };
   io.err(
-    `${impl}: sweep${sweepOptions.shard.count > 1 ? ` shard ${sweepOptions.shard.index}/${sweepOptions.shard.count}` : ""}…\n`,
+    `${impl}: sweep${sweepOptions.shard.count > 1 ? ` shard ${sweepOptions.shard.index}/${sweepOptions.shard.count}` : ""}, ${(sweepMs / 1000).toFixed(0)} s…\n`,
   );
-  const sweep = await runFuzz(sweepOptions, io);
-  io.err(`${impl}: random, ${seconds} s…\n`);
-  const random = await runFuzz(randomOptions, io);
+  const sweep = await runFuzz(sweepOptions, io, context);
+  const randomMs = Math.max(1, deadline - Date.now());
+  io.err(`${impl}: random, ${(randomMs / 1000).toFixed(0)} s…\n`);
+  const random = await runFuzz({ ...options("random"), timeMs: randomMs }, io, context);
   const summary = summaryOf([sweep, random], new CrashStore(join(dir, "crashes")), sweepOptions.seed);
   writeReports(dir, summary);
   return summary;
@@ -72,10 +80,35 @@ export async function compareCommand(args: ParsedArgs, io: Io): Promise<number> 
   noPositional(args, "compare");
   const names = flagList(args, "impl");
   if (names.length !== 2) throw new UsageError("compare needs two implementations: --impl A --impl B");
-  const out = flag(args, "out") ?? "compare-out";
+  const out = flag(args, "out")!;
+  // --time bounds the whole command: each implementation gets its half.
+  const totalMs = positiveNumber(args, "time", 120) * 1000;
+  const started = Date.now();
+  const interrupt = io.process ? new Interrupt() : undefined;
+  const unlisten = interrupt?.listen(io);
   const summaries: Summary[] = [];
-  for (const name of names) summaries.push(await campaignOf(args, name, out, io));
-  io.out(comparisonTable(names, summaries));
-  io.out(names.map((n) => `${n}: ${join(out, n, "summary.html")} (map: ${join(out, n, "map.svg")})`).join("\n") + "\n");
+  try {
+    for (const [i, name] of names.entries()) {
+      const deadline = started + (totalMs * (i + 1)) / names.length;
+      summaries.push(await campaignOf(args, name, out, deadline, io, interrupt));
+    }
+  } finally {
+    unlisten?.();
+  }
+  if (bool(args, "json")) {
+    const json = names.map((n, i) => ({
+      impl: n,
+      worst: worst(summaries[i]!),
+      folder: join(out, n),
+      findings: summaries[i]!.findings.map((f) => ({ signature: f.signature, severity: f.severity, hits: f.hits })),
+    }));
+    io.out(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    io.out(comparisonTable(names, summaries));
+    io.out(
+      names.map((n) => `${n}: ${join(out, n, "summary.html")} (map: ${join(out, n, "map.svg")})`).join("\n") + "\n",
+    );
+  }
+  if (interrupt?.interrupted) return EXIT_INTERRUPTED;
   return summaries.some((s) => worst(s) !== "none") ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,19 +1,19 @@
 // `vmm-difffuzz corpus add FILE…`: promotes scenarios or findings into corpus/ with their current results.
-import { readFileSync } from "fs";
 import { addToCorpus } from "../store/corpus";
 import type { ParsedArgs } from "./flags";
 import { readInputFile } from "./input-files";
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Io } from "./io";
-import { flag } from "./options";
+import { bool, flag } from "./options";
 
 export function corpusCommand(args: ParsedArgs, io: Io): number {
   const [sub, ...files] = args.positional;
   if (sub !== "add") throw new UsageError(`corpus needs a subcommand: corpus add FILE… (got "${sub ?? ""}")`);
   if (files.length === 0) throw new UsageError("corpus add needs at least one FILE");
-  const dir = flag(args, "corpus") ?? "corpus";
+  const dir = flag(args, "corpus")!;
   let status = EXIT_OK;
+  const added: { file: string; path: string; existed: boolean }[] = [];
   for (const file of files) {
-    const input = readInputFile(file, readFileSync);
+    const input = readInputFile(file);
     if (!input.ok) {
       io.err(`${input.error}\n`);
       status = EXIT_BAD_INPUT;
@@ -21,7 +21,9 @@ export function corpusCommand(args: ParsedArgs, io: Io): number {
     }
     const note = input.kind === "finding" ? `${input.finding.class}: ${input.finding.summary}` : input.scenario.note;
     const { path, existed } = addToCorpus(dir, { ...input.scenario, note });
-    io.out(`${existed ? "updated" : "added"} ${path}\n`);
+    added.push({ file, path, existed });
+    if (!bool(args, "json")) io.out(`${existed ? "updated" : "added"} ${path}\n`);
   }
+  if (bool(args, "json")) io.out(`${JSON.stringify(added, null, 2)}\n`);
   return status;
 }

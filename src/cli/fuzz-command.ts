@@ -15,14 +15,17 @@ import {
   type SessionOptions,
 } from "../engine/session";
 import { spreadText, type SweepMap } from "../engine/sweep-map";
-import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
-import { statusLine } from "../report/progress";
+import { DEFAULT_IMPL, implementation } from "../impls";
+import { fitLine, statusLine } from "../report/progress";
 import { fractionDone, progressBar } from "../report/progress-bar";
 import { SWEEP_SCENARIOS } from "../engine/sweep";
 import { CrashStore } from "../store/crash-store";
+import { KnownSignatures } from "../store/known";
 import type { ParsedArgs } from "./flags";
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
-import { bool, flag, noPositional, positiveInteger, positiveNumber, shardOf } from "./options";
+import { FUZZ_FLAGS } from "./commands";
+import { Interrupt } from "./interrupt";
+import { EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from "./io";
+import { bool, flag, flagList, noPositional, positiveInteger, positiveNumber, shardOf } from "./options";
 
 export { ENGINES, MINIMIZE_CANDIDATES, type EngineName };
 const DEFAULT_TIME_SECONDS = 60;
@@ -37,7 +40,10 @@ export interface FuzzOptions {
   jobs: number;
   impl: string;
   against: string;
-  crashesDir: string;
+  /** Where new finding files are written; null: nowhere (they are listed, not stored). */
+  crashesDir: string | null;
+  /** Folders whose finding files and corpus expectations are known signatures (never new). */
+  known: string[];
   /** The coverage engine's libFuzzer-style input directory. */
   coverageCorpus: string;
   minimizeTimeMs: number;
@@ -46,11 +52,12 @@ export interface FuzzOptions {
   json: boolean;
 }
 
-export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
+export function resolveFuzzOptions(given: ParsedArgs): FuzzOptions {
+  const args: ParsedArgs = { ...given, table: FUZZ_FLAGS };
   noPositional(args, "fuzz");
-  const engine = (flag(args, "engine") ?? "random") as EngineName;
+  const engine = flag(args, "engine") as EngineName;
   if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(", ")}, not "${engine}"`);
-  const seedText = flag(args, "seed") ?? "1";
+  const seedText = flag(args, "seed")!;
   const seed = Number(seedText);
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new UsageError(`--seed must be a whole number >= 0, not "${seedText}"`);
@@ -63,10 +70,11 @@ export function resolveFuzzOptions(args: ParsedArgs): FuzzOptions {
     runs: positiveInteger(args, "runs", Infinity),
     shard: shardOf(args),
     jobs: positiveInteger(args, "jobs", 1),
-    impl: flag(args, "impl") ?? DEFAULT_IMPL,
-    against: flag(args, "against") ?? REFERENCE,
-    crashesDir: flag(args, "crashes") ?? "crashes",
-    coverageCorpus: flag(args, "coverage-corpus") ?? "coverage-corpus",
+    impl: flag(args, "impl")!,
+    against: flag(args, "against")!,
+    crashesDir: flag(args, "crashes") ?? null,
+    known: flagList(args, "known"),
+    coverageCorpus: flag(args, "coverage-corpus")!,
     minimizeTimeMs: positiveNumber(args, "minimize-time", 5) * 1000,
     minimize: !bool(args, "no-minimize"),
     quiet: bool(args, "quiet"),
@@ -78,18 +86,31 @@ export interface FuzzReport {
   options: FuzzOptions;
   jobs: number;
   stats: CampaignStats;
-  found: (SessionNew & { stored: string; path: string })[];
+  /** `stored`: the store's answer, "info" (never stored) or "unstored" (no --crashes); `path`: null unless written. */
+  found: (SessionNew & { stored: string; path: string | null })[];
   sweep: SweepMap | null;
   divergence: DivergenceMap | null;
   /** Workers that died outside a scenario: implementation errors of this project. */
   workerErrors: string[];
 }
 
-/** Runs the campaign the options describe (on `jobs` workers when more than one); stores findings as they come. */
-export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): Promise<FuzzReport> {
+/** How a campaign is run: an engine in place of the named one (tests), a stop signal shared with its workers. */
+export interface RunContext {
+  engine?: Engine;
+  interrupt?: Interrupt;
+}
+
+/**
+ * Runs the campaign the options describe; stores findings as they come. It runs on `jobs` worker threads when
+ * more than one, or when it can be interrupted (the main thread must stay free to hear SIGINT).
+ */
+export async function runFuzz(o: FuzzOptions, io: Io, context: RunContext = {}): Promise<FuzzReport> {
+  let engineOverride = context.engine;
   const implA = implementation(o.impl);
   const implB = implementation(o.against);
-  const store = new CrashStore(o.crashesDir);
+  const store = o.crashesDir === null ? null : new CrashStore(o.crashesDir);
+  const record = KnownSignatures.of(o.known);
+  if (store) record.addStore(store);
   const found: FuzzReport["found"] = [];
   const started = Date.now();
   // The sweep's bound is its share of the profile space: every point's probes.
@@ -102,14 +123,17 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
     // On a terminal the PULSE line is redrawn in place with a bar; NEW lines stay in the scrollback.
     if (!io.errIsTty) io.err(`${line}\n`);
     else if (tag === "NEW") io.err(`\r\x1b[K${line}\n`);
-    else io.err(`\r\x1b[K${fraction === null ? "" : `${progressBar(fraction, elapsed)} `}${line}`);
+    else {
+      const bar = fraction === null ? "" : `${progressBar(fraction, elapsed, 12)} `;
+      io.err(`\r\x1b[K${fitLine(bar + line, io.errColumns)}`);
+    }
   };
   const onNew = (n: SessionNew, stats: CampaignStats) => {
     // Info findings (the PTEs differ in bits only) are listed, never stored: crashes/ holds divergences.
-    const stored = n.finding.severity === "info" ? "info" : store.save(n.file);
+    const stored = n.finding.severity === "info" ? "info" : store ? store.save(n.file) : "unstored";
     // Workers each report their first hit of a signature; the store keeps the smallest, the report the first.
     if (!found.some((f) => f.finding.signature === n.finding.signature)) {
-      found.push({ ...n, stored, path: store.pathOf(n.file) });
+      found.push({ ...n, stored, path: store && stored !== "info" ? store.pathOf(n.file) : null });
       progress("NEW", stats);
     }
   };
@@ -123,8 +147,10 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
     minimize: o.minimize,
     minimizeTimeMs: o.minimizeTimeMs,
     campaignSeed: o.seed,
+    ...(context.interrupt ? { stopSignal: context.interrupt.signal } : {}),
   };
-  const known = (sig: string) => store.has(sig, implA.name, implB.name);
+  const known = (sig: string) => record.has(implA.name, implB.name, sig);
+  const knownList = () => record.signatures(implA.name, implB.name);
   if (o.engine === "coverage" && !engineOverride) {
     const root = join(__dirname, "..", "..", __filename.endsWith(".js") ? ".." : "");
     if (!existsSync(compiledPaths(root).target)) {
@@ -138,11 +164,11 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
       seed: session.seed,
       impl: implA.name,
       against: implB.name,
-      known: () => [...store.signatures(implA.name, implB.name), ...found.map((f) => f.finding.signature)],
+      known: () => [...knownList(), ...found.map((f) => f.finding.signature)],
     });
   }
-  if (o.jobs > 1 && !engineOverride) {
-    const r = await runParallel(session, o.jobs, implA.name, implB.name, store.signatures(implA.name, implB.name), {
+  if ((o.jobs > 1 || context.interrupt) && !engineOverride) {
+    const r = await runParallel(session, o.jobs, implA.name, implB.name, knownList(), {
       onNew,
       onProgress: (stats) => progress("PULSE", stats),
     });
@@ -166,7 +192,7 @@ export async function runFuzz(o: FuzzOptions, io: Io, engineOverride?: Engine): 
   return { options: o, jobs: 1, stats: r.stats, found, sweep: r.sweep, divergence: r.divergence, workerErrors: [] };
 }
 
-/** A signature this campaign stored that crashes/ did not hold before (info findings are never stored). */
+/** A signature above info that no known folder recorded (whether or not this campaign stored it). */
 export function isNew(f: FuzzReport["found"][number]): boolean {
   return !f.known && f.stored !== "info";
 }
@@ -185,21 +211,30 @@ export function fuzzSummaryText(r: FuzzReport): string {
   );
   for (const f of rows) {
     const hit = stats.hits.get(f.finding.signature)!;
-    const status = f.stored === "info" ? "info" : f.known ? "known" : f.stored === "kept" ? "seen" : "NEW";
+    const status = f.stored === "info" ? "info" : f.known ? "known" : "NEW";
     lines.push(
       `  ${status.padEnd(5)} [${f.finding.severity}] ${f.finding.class}: ${hit.count} hits, first at #${f.execs} (${(f.elapsedMs / 1000).toFixed(1)} s)`,
     );
+    lines.push(`        ${f.file.summary}`);
     lines.push(`        ${f.finding.signature}`);
     if (r.sweep) {
       const spread = r.sweep.spread.get(f.finding.signature);
       if (spread) lines.push(`        ${spread.points} profiles: ${spreadText(spread)}`);
     }
-    lines.push(
-      `        vmm-difffuzz replay${r.options.impl === DEFAULT_IMPL ? "" : ` --impl ${r.options.impl}`} ${f.path}`,
-    );
+    if (f.path !== null)
+      lines.push(
+        `        vmm-difffuzz replay${r.options.impl === DEFAULT_IMPL ? "" : ` --impl ${r.options.impl}`} ${f.path}`,
+      );
   }
   const newCount = r.found.filter(isNew).length;
-  lines.push(newCount > 0 ? `${newCount} new signature(s) stored in ${r.options.crashesDir}/` : "no new signature");
+  const known = r.options.known.length > 0 ? ` (known: ${r.options.known.join(", ")})` : "";
+  lines.push(
+    newCount === 0
+      ? `no new signature${known}`
+      : r.options.crashesDir === null
+        ? `${newCount} new signature(s), not stored: rerun with --crashes DIR to write their finding files`
+        : `${newCount} new signature(s) stored in ${r.options.crashesDir}/`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -215,6 +250,7 @@ export function fuzzReportJson(r: FuzzReport): unknown {
       class: f.finding.class,
       severity: f.finding.severity,
       signature: f.finding.signature,
+      words: f.file.summary,
       step: f.finding.step,
       known: f.known,
       hits: r.stats.hits.get(f.finding.signature)?.count ?? 0,
@@ -229,9 +265,12 @@ export function fuzzReportJson(r: FuzzReport): unknown {
 
 export async function fuzzCommand(args: ParsedArgs, io: Io): Promise<number> {
   const o = resolveFuzzOptions(args);
-  const report = await runFuzz(o, io);
+  const interrupt = io.process ? new Interrupt() : undefined;
+  const unlisten = interrupt?.listen(io);
+  const report = await runFuzz(o, io, { ...(interrupt ? { interrupt } : {}) }).finally(() => unlisten?.());
   if (!o.quiet) io.err(`${io.errIsTty ? "\r\x1b[K" : ""}${statusLine("DONE", report.stats, report.stats.elapsedMs)}\n`);
   io.out(o.json ? `${JSON.stringify(fuzzReportJson(report), null, 2)}\n` : fuzzSummaryText(report));
   for (const e of report.workerErrors) io.err(`implementation-error: ${e}\n`);
+  if (interrupt?.interrupted) return EXIT_INTERRUPTED;
   return report.found.some(isNew) || report.workerErrors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

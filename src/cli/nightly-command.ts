@@ -1,6 +1,7 @@
 // `vmm-difffuzz nightly`: an unattended run of the random, property and sweep engines within one time budget, with
-// a date seed, writing one output folder (see output-folder.ts); exit 1 when a signature not in crashes/ was found.
+// a date seed, writing one output folder (see output-folder.ts); exit 1 when a signature not recorded in crashes/ or corpus/ was found.
 import { availableParallelism } from "os";
+import { join } from "path";
 import { SWEEP_POINTS } from "../engine/sweep";
 import { implementation } from "../impls";
 import { statusLine } from "../report/progress";
@@ -8,11 +9,14 @@ import { summaryOf } from "../report/summary";
 import { summaryText } from "../report/summary-text";
 import type { Summary } from "../report/summary-types";
 import { CrashStore } from "../store/crash-store";
+import { KnownSignatures } from "../store/known";
 import type { FindingFile } from "../store/finding-file";
 import { combineReports } from "./combine-reports";
-import type { ParsedArgs } from "./flags";
+import { FUZZ_FLAGS } from "./commands";
+import { argsOf, type ParsedArgs } from "./flags";
+import { Interrupt } from "./interrupt";
 import { resolveFuzzOptions, runFuzz, type FuzzOptions, type FuzzReport } from "./fuzz-command";
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
+import { EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from "./io";
 import {
   NIGHTLY_SHARES,
   dateSeed,
@@ -24,9 +28,7 @@ import {
   type NightlyPlan,
 } from "./nightly-plan";
 import { flag, noPositional, positiveInteger, positiveNumber } from "./options";
-import { relativeFinding, writeCrashes, writeReports } from "./output-folder";
-
-const NOT_FOR_NIGHTLY = ["engine", "json", "corpus", "coverage-corpus"];
+import { clearCrashes, CRASHES, relativeFinding, writeCrashes, writeReports } from "./output-folder";
 
 export interface NightlyOptions {
   fuzz: FuzzOptions;
@@ -39,8 +41,6 @@ export interface NightlyOptions {
 
 export function resolveNightlyOptions(args: ParsedArgs, now: Date): NightlyOptions {
   noPositional(args, "nightly");
-  for (const name of NOT_FOR_NIGHTLY)
-    if (args.flags.has(name)) throw new UsageError(`--${name} does not apply to nightly`);
   if (!args.flags.has("time")) throw new UsageError("needs --time SECONDS (the whole run's budget)");
   const out = flag(args, "out");
   if (out === undefined || out === "") throw new UsageError("needs --out DIR (the output folder)");
@@ -48,9 +48,12 @@ export function resolveNightlyOptions(args: ParsedArgs, now: Date): NightlyOptio
   const runs = args.flags.has("runs") ? positiveInteger(args, "runs", 1) : undefined;
   const flags = new Map(args.flags);
   flags.delete("runs");
+  flags.delete("out");
   if (!flags.has("seed")) flags.set("seed", [String(dateSeed(now))]);
   if (!flags.has("jobs")) flags.set("jobs", [String(availableParallelism())]);
-  const fuzz = resolveFuzzOptions({ positional: [], flags });
+  // Finding files go to DIR/crashes/ only: the repository's folders are read (as known), never written.
+  flags.set("crashes", [join(out, CRASHES)]);
+  const fuzz = resolveFuzzOptions(argsOf(FUZZ_FLAGS, flags));
   implementation(fuzz.impl);
   implementation(fuzz.against);
   return { fuzz, timeSeconds, out, date: utcDay(now), ...(runs === undefined ? {} : { runs }) };
@@ -69,6 +72,7 @@ async function runPhase(
   parts: NightlyPlan["sweepParts"],
   started: number,
   io: Io,
+  interrupt?: Interrupt,
 ): Promise<PhaseResult & { partExecs: number[] }> {
   const base: FuzzOptions = { ...o.fuzz, engine: plan.engine, runs: plan.runs };
   const pieces =
@@ -78,18 +82,25 @@ async function runPhase(
   const reports: FuzzReport[] = [];
   const partExecs: number[] = [];
   let complete = true;
-  for (const piece of pieces) {
-    const timeMs = plan.deadlineMs - (Date.now() - started);
+  for (const [k, piece] of pieces.entries()) {
+    // Each piece gets its share of the time left (a slow machine must not spend the sweep's time on its first
+    // part: every panel of the map gets its nearest-to-real-CPUs points).
+    const left = pieces.slice(k).filter((p) => p.runs > 0).length;
+    const timeMs = (plan.deadlineMs - (Date.now() - started)) / Math.max(1, left);
     if (piece.runs === 0) {
       partExecs.push(0);
       continue;
     }
-    if (timeMs <= 0) {
+    if (timeMs <= 0 || interrupt?.interrupted) {
       complete = false;
       partExecs.push(0);
       continue;
     }
-    const r = await runFuzz({ ...base, runs: piece.runs, shard: piece.shard, timeMs }, io);
+    const r = await runFuzz(
+      { ...base, runs: piece.runs, shard: piece.shard, timeMs },
+      io,
+      interrupt ? { interrupt } : {},
+    );
     if (r.stats.execs < piece.runs) complete = false;
     reports.push(r);
     partExecs.push(r.stats.execs);
@@ -98,11 +109,15 @@ async function runPhase(
     reports.length === 1 && plan.engine !== "sweep"
       ? reports[0]!
       : combineReports(reports, { ...base, shard: o.fuzz.shard });
-  if (!o.fuzz.quiet) io.err(`${statusLine("DONE", report.stats, report.stats.elapsedMs)}\t${plan.engine}\n`);
+  if (!o.fuzz.quiet) io.err(`${statusLine("DONE", report.stats, report.stats.elapsedMs)} ${plan.engine}\n`);
   return { report, plan, complete, partExecs };
 }
 
-/** The summary of the phases, with `new` meaning "not in crashes/ before the nightly started". */
+/** The summary of the phases, with `new` meaning "not recorded in the known folders". */
+function crashesOf(o: NightlyOptions): string {
+  return o.fuzz.crashesDir ?? join(o.out, CRASHES);
+}
+
 function nightlySummary(
   o: NightlyOptions,
   phases: PhaseResult[],
@@ -111,7 +126,7 @@ function nightlySummary(
   before: ReadonlySet<string>,
   elapsedMs: number,
 ): { summary: Summary; files: FindingFile[] } {
-  const store = new CrashStore(o.fuzz.crashesDir);
+  const store = new CrashStore(crashesOf(o));
   const summary = summaryOf(
     phases.map((p) => p.report),
     store,
@@ -154,30 +169,34 @@ export async function nightlyCommand(args: ParsedArgs, io: Io): Promise<number> 
   const sweepCapacity = plan.sweepParts.reduce((a, p) => a + p.points, 0);
   io.out(
     `nightly ${o.date}: seed ${fuzz.seed}, ${o.timeSeconds} s on ${fuzz.jobs} job(s), shard ${fuzz.shard.index}/${fuzz.shard.count}, ` +
-      `${fuzz.impl} vs ${fuzz.against}, crashes in ${fuzz.crashesDir}/, output in ${o.out}/\n` +
+      `${fuzz.impl} vs ${fuzz.against}, known signatures from ${fuzz.known.join(", ") || "nowhere"}, output in ${o.out}/\n` +
       `plan: ${planText(plan, o.timeSeconds)}; the sweep's parts cover ${sweepCapacity} of ${SWEEP_POINTS} profile points ` +
       `(shares ${Object.entries(NIGHTLY_SHARES)
         .map(([e, s]) => `${e} ${Math.round(s * 100)} %`)
         .join(", ")})\n`,
   );
-  const before = new Set(
-    new CrashStore(fuzz.crashesDir)
-      .all()
-      .filter((f) => f.impl === fuzz.impl && f.against === fuzz.against)
-      .map((f) => f.signature),
-  );
+  // A rerun into the same DIR starts from an empty DIR/crashes/: it holds this run's findings only.
+  clearCrashes(o.out);
+  const before = new Set(KnownSignatures.of(fuzz.known).signatures(fuzz.impl, fuzz.against));
   const started = Date.now();
   const phases: PhaseResult[] = [];
   let sweepExecs: number[] = [];
+  const interrupt = io.process ? new Interrupt() : undefined;
+  const unlisten = interrupt?.listen(io);
   for (const enginePlan of plan.engines) {
-    const phase = await runPhase(o, enginePlan, plan.sweepParts, started, io);
+    const phase = await runPhase(o, enginePlan, plan.sweepParts, started, io, interrupt);
     if (enginePlan.engine === "sweep") sweepExecs = phase.partExecs;
     phases.push(phase);
     for (const e of phase.report.workerErrors) io.err(`vmm-difffuzz nightly: ${enginePlan.engine}: ${e}\n`);
   }
+  unlisten?.();
   const { summary, files } = nightlySummary(o, phases, plan, sweepExecs, before, Date.now() - started);
   writeReports(o.out, summary);
-  writeCrashes(o.out, files, fuzz.crashesDir);
+  writeCrashes(o.out, files, crashesOf(o));
   io.out(summaryText(summary, o.out));
+  if (interrupt?.interrupted) {
+    io.out(`interrupted by ${interrupt.signalName}: engines "stopped by the clock" were stopped by it; exit 130\n`);
+    return EXIT_INTERRUPTED;
+  }
   return summary.findings.some((f) => f.new) ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,14 +1,21 @@
-// Turns flags into one resolved, frozen options object before any work starts.
+// Turns flags into one resolved, frozen options object before any work starts; defaults come from the table.
 import type { ParsedArgs } from "./flags";
 import { UsageError } from "./io";
 
+/** The flag's last value, or its default from the command's table. */
 export function flag(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags.get(name);
-  return v?.[v.length - 1];
+  if (v) return v[v.length - 1];
+  const d = args.table[name]?.default;
+  return typeof d === "string" ? d : d?.[d.length - 1];
 }
 
+/** Every value of a repeatable flag, or its defaults. */
 export function flagList(args: ParsedArgs, name: string): string[] {
-  return args.flags.get(name) ?? [];
+  const v = args.flags.get(name);
+  if (v) return v;
+  const d = args.table[name]?.default;
+  return d === undefined ? [] : typeof d === "string" ? [d] : [...d];
 }
 
 export function bool(args: ParsedArgs, name: string): boolean {

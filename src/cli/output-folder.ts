@@ -5,9 +5,9 @@
 //   DIR/map.svg        the divergence map
 //   DIR/crashes/       the finding file of every signature in the summary (the smallest scenario known)
 // Finding paths in the summary (`file`, `replay`) are relative to DIR: crashes/<name>.json.
-import { existsSync, readFileSync, readdirSync, rmSync } from "fs";
+import { existsSync, readdirSync, rmSync } from "fs";
 import { basename, join, resolve } from "path";
-import { InputError } from "../scenario/json-reader";
+import { InputError, readInputText } from "../scenario/json-reader";
 import { CrashStore } from "../store/crash-store";
 import { writeFileAtomic } from "../store/atomic-write";
 import { replayCommand, type FindingFile } from "../store/finding-file";
@@ -57,12 +57,7 @@ export function writeReports(dir: string, summary: Summary, withJson = true): st
 /** Reads DIR/summary.json; bad or missing input is an InputError naming the file. */
 export function readSummary(dir: string): Summary {
   const path = join(dir, SUMMARY_JSON);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError("(file)", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path);
-  }
+  const text = readInputText(path);
   try {
     return decodeSummary(text);
   } catch (e) {
@@ -76,6 +71,13 @@ export function readCrashes(dir: string): CrashStore {
   return new CrashStore(join(dir, CRASHES));
 }
 
+/** Removes the finding files an earlier run left in DIR/crashes/. */
+export function clearCrashes(dir: string): void {
+  const target = join(dir, CRASHES);
+  if (existsSync(target))
+    for (const name of readdirSync(target)) if (name.endsWith(".json")) rmSync(join(target, name), { force: true });
+}
+
 /**
  * Makes DIR/crashes/ hold exactly `files` (each saved through CrashStore, so one file per signature, the smaller
  * scenario kept). Finding files left there by an earlier run into the same DIR are removed first; when DIR/crashes/
@@ -84,8 +86,7 @@ export function readCrashes(dir: string): CrashStore {
 export function writeCrashes(dir: string, files: readonly FindingFile[], storeDir?: string): void {
   const target = join(dir, CRASHES);
   if (storeDir !== undefined && resolve(storeDir) === resolve(target)) return;
-  if (existsSync(target))
-    for (const name of readdirSync(target)) if (name.endsWith(".json")) rmSync(join(target, name), { force: true });
+  clearCrashes(dir);
   const out = new CrashStore(target);
   for (const f of files) out.save(f);
 }

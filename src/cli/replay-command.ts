@@ -1,7 +1,8 @@
 // `vmm-difffuzz replay [--impl NAME] [--against NAME] [--json] FILE…`: runs A and B on each file and prints
 // both sides, the findings and the decoded CPU profile. Exit 0 when they agree, 1 when they diverge.
-import { readFileSync } from "fs";
+import type { Outcome } from "../cpu/events";
 import type { Finding } from "../diff/finding";
+import { findingWords } from "../report/finding-words";
 import { runPair } from "../diff/run-pair";
 import { DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
 import { findingJson, outcomeJson } from "../report/json-outcome";
@@ -17,12 +18,23 @@ export function diverges(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity !== "info");
 }
 
-export function findingLines(findings: readonly Finding[]): string {
+/** The panic or fault message of a side that crashed (for the finding's sentence). */
+export function crashReason(o: Outcome | null): string | undefined {
+  if (!o) return undefined;
+  const events = [...o.createEvents, ...o.steps.flatMap((s) => s.events)];
+  const crash = events.find((e) => e.kind === "host-crash");
+  return crash?.kind === "host-crash" ? crash.reason : undefined;
+}
+
+export function findingLines(findings: readonly Finding[], reason?: string): string {
   if (findings.length === 0) return "  agree: no finding\n";
   return findings
     .map((f) => {
       const at = f.step === null ? "final PTEs" : f.step < 0 ? "VM creation" : `step ${f.step}`;
-      return `  FINDING [${f.severity}] ${f.class} at ${at}: ${f.detail}\n    signature: ${f.signature}\n`;
+      const words = findingWords(f.signature, f.class === "host-crash" ? reason : undefined);
+      // The diff's detail adds the concrete values (e.g. the shift count); a crash's sentence already quotes the panic.
+      const detail = f.class === "host-crash" ? "" : `    ${f.detail}\n`;
+      return `  FINDING [${f.severity}] ${f.class} at ${at}: ${words}\n${detail}    signature: ${f.signature}\n`;
     })
     .join("");
 }
@@ -33,7 +45,7 @@ export function replayCommand(args: ParsedArgs, io: Io): number {
   let status = EXIT_OK;
   const results: unknown[] = [];
   for (const file of args.positional) {
-    const input = readInputFile(file, readFileSync);
+    const input = readInputFile(file);
     if (!input.ok) {
       io.err(`${input.error}\n`);
       status = EXIT_BAD_INPUT;
@@ -52,14 +64,17 @@ export function replayCommand(args: ParsedArgs, io: Io): number {
         impl: implA.name,
         against: implB.name,
         agree: !diverges(findings),
-        findings: findings.map(findingJson),
+        findings: findings.map((f) => ({
+          ...findingJson(f),
+          words: findingWords(f.signature, f.class === "host-crash" ? (crashReason(a) ?? crashReason(b)) : undefined),
+        })),
         outcomes: { A: a && outcomeJson(a), B: b && outcomeJson(b) },
       });
       continue;
     }
     io.out(`${file}: ${profile}\n`);
-    if (a && b) io.out(sideBySide(a, b, input.scenario.steps));
-    io.out(findingLines(findings));
+    if (a && b) io.out(sideBySide(a, b, input.scenario.steps, io.columns));
+    io.out(findingLines(findings, crashReason(a) ?? crashReason(b)));
   }
   if (json) io.out(`${JSON.stringify(results, null, 2)}\n`);
   return status;

@@ -1,21 +1,22 @@
-// `vmm-difffuzz validate FILE…`: checks scenario and finding files, one line per bad file.
-import { readFileSync } from "fs";
+// `vmm-difffuzz validate FILE…`: checks scenario and finding files, one line per error.
+import type { ParsedArgs } from "./flags";
 import { readInputFile } from "./input-files";
-import { EXIT_BAD_INPUT, EXIT_OK, type Io } from "./io";
+import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Io } from "./io";
+import { bool } from "./options";
 
-export function validateCommand(files: string[], io: Io): number {
-  if (files.length === 0) {
-    io.err("validate: name at least one FILE\n");
-    return EXIT_BAD_INPUT;
-  }
-  let bad = 0;
-  for (const file of files) {
-    const result = readInputFile(file, readFileSync);
-    if (result.ok) io.out(`${file}: ok (${result.kind})\n`);
-    else {
-      io.err(`${result.error}\n`);
-      bad++;
+export function validateCommand(args: ParsedArgs, io: Io): number {
+  const files = args.positional;
+  if (files.length === 0) throw new UsageError("name at least one FILE");
+  const results = files.map((file) => ({ file, result: readInputFile(file) }));
+  if (bool(args, "json")) {
+    const json = results.map(({ file, result }) =>
+      result.ok ? { file, ok: true, kind: result.kind } : { file, ok: false, errors: result.errors },
+    );
+    io.out(`${JSON.stringify(json, null, 2)}\n`);
+  } else
+    for (const { file, result } of results) {
+      if (result.ok) io.out(`${file}: ok (${result.kind})\n`);
+      else io.err(result.errors.map((e) => `${e}\n`).join(""));
     }
-  }
-  return bad > 0 ? EXIT_BAD_INPUT : EXIT_OK;
+  return results.some((r) => !r.result.ok) ? EXIT_BAD_INPUT : EXIT_OK;
 }

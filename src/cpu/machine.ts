@@ -20,6 +20,8 @@ export interface GhcbRequest {
   swExitCode: bigint;
   swExitInfo1: bigint;
   swExitInfo2: bigint;
+  /** SW_SCRATCH, the GPA of the request's data; absent for a request without data (reads as 0). */
+  swScratch?: bigint;
 }
 
 export const EMPTY_GHCB: GhcbRequest = Object.freeze({ swExitCode: 0n, swExitInfo1: 0n, swExitInfo2: 0n });

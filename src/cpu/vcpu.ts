@@ -19,6 +19,12 @@ const DECODE_ASSIST_BYTES = 15;
 /** SEV_VMGEXIT_MMIO_READ / _WRITE (GHCB spec 56421 §4.1.5, Table 7). */
 export const SVM_VMGEXIT_MMIO_READ = 0x80000001n;
 export const SVM_VMGEXIT_MMIO_WRITE = 0x80000002n;
+/**
+ * Offset of the GHCB's shared buffer (GHCB spec 56421, GHCB layout: 800h-FEFh). The guest puts an MMIO NAE event's
+ * data there and names it in SW_SCRATCH, as Linux's #VC handler does (vc_do_mmio: ghcb_pa + offsetof(struct ghcb,
+ * shared_buffer)).
+ */
+export const GHCB_SHARED_BUFFER = 0x800n;
 
 type StepEnd = "continue" | "vm-stopped" | "host-stopped";
 
@@ -70,7 +76,12 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
         const swExitCode = step.write ? SVM_VMGEXIT_MMIO_WRITE : SVM_VMGEXIT_MMIO_READ;
         machine.guestGhcb = {
           gpa: ghcbGpa,
-          request: { swExitCode, swExitInfo1: step.gpa, swExitInfo2: BigInt(step.size) },
+          request: {
+            swExitCode,
+            swExitInfo1: step.gpa,
+            swExitInfo2: BigInt(step.size),
+            swScratch: ghcbGpa + GHCB_SHARED_BUFFER,
+          },
         };
         return vmgexit(machine, hv, ghcbGpa, step.cpu ?? 0);
       }

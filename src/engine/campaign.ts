@@ -19,6 +19,8 @@ export interface CampaignOptions {
   profiles: Parameters<typeof minimize>[2]["profiles"];
   /** Signatures already known (e.g. in crashes/): still counted, not minimized again. */
   known: (signature: string) => boolean;
+  /** Shared with the main thread, which sets element 0 on SIGINT/SIGTERM: the campaign then stops. */
+  stopSignal?: Int32Array;
 }
 
 /** A signature hit for the first time in this campaign. */
@@ -103,6 +105,7 @@ export class Campaign {
         this.sink.onProgress(this.stats);
       }
       if (this.stats.elapsedMs >= this.options.timeMs) this.stopped = true;
+      if (this.options.stopSignal && Atomics.load(this.options.stopSignal, 0) !== 0) this.stopped = true;
       return this.stopped;
     }
     return false;

@@ -28,9 +28,9 @@ export function workerSession(o: SessionOptions, j: number, jobs: number): Sessi
 function startWorker(input: WorkerInput): Worker {
   const compiled = join(__dirname, "worker-main.js");
   if (__filename.endsWith(".js") && existsSync(compiled)) return new Worker(compiled, { workerData: input });
-  // Running from the TypeScript sources: the worker registers ts-node itself.
+  // Running from the TypeScript sources: the worker registers sucrase's type-stripping hook itself.
   const source = join(__dirname, "worker-main.ts");
-  const boot = `require("ts-node").register({ transpileOnly: true }); require(${JSON.stringify(source)});`;
+  const boot = `require("sucrase/register/ts"); require(${JSON.stringify(source)});`;
   return new Worker(boot, { eval: true, workerData: input });
 }
 

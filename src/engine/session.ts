@@ -33,6 +33,8 @@ export interface SessionOptions {
   minimizeTimeMs: number;
   /** The seed the user gave, recorded in finding files. */
   campaignSeed: number;
+  /** Set (element 0) by the main thread to stop the campaign early; shared memory, so workers see it. */
+  stopSignal?: Int32Array;
 }
 
 export interface SessionNew {
@@ -105,6 +107,7 @@ export function runSession(
       minimizeTimeMs: o.minimizeTimeMs,
       profiles: PROFILE_ORDER.map((n) => PROFILES[n].cpu),
       known: sinks.known,
+      ...(o.stopSignal ? { stopSignal: o.stopSignal } : {}),
     },
     {
       onNew(n) {

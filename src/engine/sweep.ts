@@ -11,6 +11,7 @@ import {
 } from "../scenario/types";
 import type { Finding } from "../diff/finding";
 import type { Engine } from "./campaign";
+import { realisticOrder } from "./sweep-order";
 
 export interface SweepPoint {
   physAddrSize: number;
@@ -123,7 +124,10 @@ export function pointWords(p: SweepPoint): string {
   return `phys_addrsz=${p.physAddrSize} phys_red=${p.reduction} cbit=${p.cBit} memEncrypt=${p.memEncrypt ? "on" : "off"} guest=${p.kind}`;
 }
 
-/** The sweep engine over shard `shard` of `shards` (contiguous blocks of points). */
+/**
+ * The sweep engine over shard `shard` of `shards` (contiguous blocks of points), each block visited nearest the
+ * catalog's real CPUs first (sweep-order.ts): the first seconds of a sweep go where real hardware is.
+ */
 export function sweepEngine(
   shard: number,
   shards: number,
@@ -132,7 +136,8 @@ export function sweepEngine(
   return (ctx) => {
     const from = Math.floor((SWEEP_POINTS * shard) / shards);
     const to = Math.floor((SWEEP_POINTS * (shard + 1)) / shards);
-    for (let i = from; i < to; i++) {
+    const order = realisticOrder(from, to);
+    for (const i of order) {
       const p = sweepPoint(i);
       const cpu = sweepCpu(p);
       for (const probe of PROBES[p.kind]) {

@@ -8,7 +8,7 @@ export interface WorkerInput {
   session: SessionOptions;
   impl: string;
   against: string;
-  /** Signatures already in crashes/ for this pair of implementations. */
+  /** Signatures already recorded (crash stores, corpus expectations) for this pair of implementations. */
   known: string[];
 }
 

@@ -13,7 +13,8 @@
  *    and/or one write per page, at the first load or store, not one per field; a PA with no memory throws HostCrash.
  *  - The guest's GHCB valid bitmap is not held by the machine: ghcb_load sets the bits the guest's #VC handler sets
  *    for the request in the page (SW_EXITCODE, SW_EXITINFO1/2; RAX and RCX for CPUID; RCX, and RAX and RDX for a
- *    WRMSR, for MSR; RAX for an OUT; SW_SCRATCH for MMIO), and none for a page without a request.
+ *    WRMSR, for MSR; RAX for an OUT; SW_SCRATCH for MMIO), and none for a page without a request. SW_SCRATCH holds
+ *    what the guest wrote (the machine's request), 0 when it wrote none.
  *  - vcpu_run_svm is split at the guest entry (vcpu_run_svm_enter / vcpu_run_svm_exit): the machine runs the guest
  *    between them. The loop's other checks (interrupts, signals, yield, event injection) are not ported; they never
  *    fire without interrupts, signals or a scheduler.
@@ -563,6 +564,7 @@ export function ghcb_load(k: Kernel, va: bigint): ghcb_sa {
   ghcb.v_sw_exitcode = req.swExitCode;
   ghcb.v_sw_exitinfo1 = req.swExitInfo1;
   ghcb.v_sw_exitinfo2 = req.swExitInfo2;
+  ghcb.v_sw_scratch = req.swScratch ?? 0n;
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITCODE);
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITINFO1);
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITINFO2);

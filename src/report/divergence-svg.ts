@@ -6,10 +6,21 @@ import { escapeXml } from "./escape";
 import { MAP_PALETTE, paletteOfCode } from "./map-palette";
 import { marksOnPanel, profileMarks, type ProfileMark } from "./profile-marks";
 
-/** Pixels per PhysAddrSize value and per PhysAddrReduction value. */
-const CELL_W = 1;
+/** Pixels per PhysAddrReduction value; the plot's width in pixels. */
 const CELL_H = 2;
-const PLOT_W = MAP_WIDTH * CELL_W;
+const PLOT_W = 256;
+/**
+ * The x axis gives PhysAddrSize 0..ARCH_MAX-1 (every value x86 defines, real CPUs at 36..52) most of the width and
+ * squeezes the rest, which only the sweep reaches, into the right edge.
+ */
+const ARCH_MAX = 64;
+const WIDE_SHARE = 0.8;
+
+/** The x offset of PhysAddrSize `v` in a plot (v = MAP_WIDTH: the right edge). */
+export function xOfPhysAddrSize(v: number): number {
+  const wide = PLOT_W * WIDE_SHARE;
+  return v <= ARCH_MAX ? (v * wide) / ARCH_MAX : wide + ((v - ARCH_MAX) * (PLOT_W - wide)) / (MAP_WIDTH - ARCH_MAX);
+}
 const PLOT_H = MAP_HEIGHT * CELL_H;
 /** Space around a plot inside its panel: title above, tick labels and axis titles left and below. */
 const PAD = { left: 44, top: 20, right: 16, bottom: 34 };
@@ -72,7 +83,8 @@ function cells(panel: MapPanel | undefined, x0: number, y0: number): string {
       const code = row[x]!;
       if (code !== " ") {
         const d = runs.get(code) ?? [];
-        d.push(`M${n(x0 + x * CELL_W)} ${n(y)}h${n((end - x) * CELL_W)}v${CELL_H}h${n(-(end - x) * CELL_W)}z`);
+        const w = xOfPhysAddrSize(end) - xOfPhysAddrSize(x);
+        d.push(`M${n(x0 + xOfPhysAddrSize(x))} ${n(y)}h${n(w)}v${CELL_H}h${n(-w)}z`);
         runs.set(code, d);
       }
       x = end;
@@ -90,22 +102,27 @@ function axes(x0: number, y0: number): string {
   const out: string[] = [];
   const bottom = y0 + PLOT_H;
   out.push(`<rect x="${x0}" y="${y0}" width="${PLOT_W}" height="${PLOT_H}" fill="none" stroke="#707070"/>`);
-  for (let v = 0; v < MAP_WIDTH; v += 16) {
-    const x = x0 + (v + 0.5) * CELL_W;
-    const major = v % 32 === 0;
-    out.push(`<line x1="${n(x)}" y1="${bottom}" x2="${n(x)}" y2="${bottom + (major ? 4 : 2)}" stroke="#505050"/>`);
-    if (major) out.push(`<text x="${n(x)}" y="${bottom + 13}" text-anchor="middle">${v}</text>`);
+  const centre = (v: number) => x0 + (xOfPhysAddrSize(v) + xOfPhysAddrSize(v + 1)) / 2;
+  const labelled = [0, 16, 32, 48, ARCH_MAX, MAP_WIDTH - 1];
+  for (const v of [...Array.from({ length: ARCH_MAX / 8 }, (_, k) => k * 8), ARCH_MAX, 128, 192, MAP_WIDTH - 1]) {
+    const major = labelled.includes(v);
+    out.push(
+      `<line x1="${n(centre(v))}" y1="${bottom}" x2="${n(centre(v))}" y2="${bottom + (major ? 4 : 2)}" stroke="#505050"/>`,
+    );
+    if (major) out.push(`<text x="${n(centre(v))}" y="${bottom + 13}" text-anchor="middle">${v}</text>`);
   }
-  const lastX = x0 + (MAP_WIDTH - 0.5) * CELL_W;
-  out.push(`<line x1="${n(lastX)}" y1="${bottom}" x2="${n(lastX)}" y2="${bottom + 4}" stroke="#505050"/>`);
-  out.push(`<text x="${n(lastX)}" y="${bottom + 13}" text-anchor="middle">${MAP_WIDTH - 1}</text>`);
+  // Where the scale changes: to the right, 192 values share a fifth of the width.
+  const edge = x0 + xOfPhysAddrSize(ARCH_MAX);
+  out.push(
+    `<line class="scale-break" x1="${n(edge)}" y1="${y0}" x2="${n(edge)}" y2="${bottom}" stroke="#707070" stroke-dasharray="2 2"/>`,
+  );
   for (const v of [0, 16, 32, 48, MAP_HEIGHT - 1]) {
     const y = y0 + (MAP_HEIGHT - 1 - v + 0.5) * CELL_H;
     out.push(`<line x1="${x0 - 4}" y1="${n(y)}" x2="${x0}" y2="${n(y)}" stroke="#505050"/>`);
     out.push(`<text x="${x0 - 6}" y="${n(y + 3)}" text-anchor="end">${v}</text>`);
   }
   out.push(
-    `<text class="axis-title" x="${x0 + PLOT_W / 2}" y="${bottom + 27}" text-anchor="middle">PhysAddrSize</text>`,
+    `<text class="axis-title" x="${x0 + PLOT_W / 2}" y="${bottom + 27}" text-anchor="middle">PhysAddrSize (${ARCH_MAX}–${MAP_WIDTH - 1} squeezed)</text>`,
     `<text class="axis-title" transform="translate(${x0 - 30} ${y0 + PLOT_H / 2}) rotate(-90)" text-anchor="middle">PhysAddrReduction</text>`,
   );
   return out.join("");
@@ -117,7 +134,7 @@ function marks(list: readonly ProfileMark[], x0: number, y0: number): string {
   for (const m of list) {
     const key = `${m.physAddrSize}/${m.reduction}`;
     const g = groups.get(key) ?? {
-      x: x0 + (m.physAddrSize + 0.5) * CELL_W,
+      x: x0 + (xOfPhysAddrSize(m.physAddrSize) + xOfPhysAddrSize(m.physAddrSize + 1)) / 2,
       y: y0 + (MAP_HEIGHT - 1 - m.reduction + 0.5) * CELL_H,
       names: [],
     };

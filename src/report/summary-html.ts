@@ -52,17 +52,18 @@ export function summaryHtml(s: Summary): string {
     facts.coverage ? `<li>${h(facts.coverage)}</li>` : "",
     `<li>${count(s.findings.length)} signatures, ${
       facts.newFindings.length > 0 ? `<span class="new">${facts.newFindings.length} new</span>` : "none new"
-    } (new: not in crashes/ before this run)</li>`,
+    } (new: not recorded in crashes/ or corpus/ before this run)</li>`,
     `</ul>`,
     `<h2>New since the last run</h2>`,
   ];
-  if (facts.newFindings.length === 0) parts.push(`<p>Nothing new: every signature found was already in crashes/.</p>`);
+  if (facts.newFindings.length === 0)
+    parts.push(`<p>Nothing new: every signature found was already recorded in crashes/ or corpus/.</p>`);
   else
     parts.push(
       `<ul>`,
       ...facts.newFindings.map(
         (f) =>
-          `<li>${sev(f.severity)} ${h(f.class)}: <code>${h(f.signature)}</code> — <code>${h(f.replay)}</code></li>`,
+          `<li>${sev(f.severity)} ${h(f.class)}: ${h(f.summary)} <code>${h(f.signature)}</code> — <code>${h(f.replay)}</code></li>`,
       ),
       `</ul>`,
     );
@@ -77,11 +78,23 @@ export function summaryHtml(s: Summary): string {
   else
     parts.push(
       table(
-        ["new", "severity", "class", "signature", "minimal profile", "hits", "hits by engine", "first hit", "replay"],
+        [
+          "new",
+          "severity",
+          "class",
+          "what happens",
+          "signature",
+          "minimal profile",
+          "hits",
+          "hits by engine",
+          "first hit",
+          "replay",
+        ],
         s.findings.map((f) => [
           f.new ? `<span class="new">NEW</span>` : "",
           sev(f.severity),
           h(f.class),
+          h(f.summary),
           `<code>${h(f.signature)}</code>`,
           h(f.profile),
           count(f.hits),
@@ -89,7 +102,7 @@ export function summaryHtml(s: Summary): string {
           h(firstHitText(f)),
           f.replay ? `<code>${h(f.replay)}</code>` : h(NOT_STORED),
         ]),
-        [5],
+        [6],
       ),
       `<p>First hit: the engine that hit the signature first, after how many of its scenarios and seconds of its campaign.</p>`,
     );

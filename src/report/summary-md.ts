@@ -26,24 +26,36 @@ export function summaryMarkdown(s: Summary, mapFile = "map.svg"): string {
   for (const line of facts.about) out.push(`- ${line}`);
   if (facts.coverage) out.push(`- ${facts.coverage}`);
   out.push(
-    `- ${count(s.findings.length)} signatures, ${facts.newFindings.length > 0 ? `**${facts.newFindings.length} new**` : "none new"} (new: not in crashes/ before this run)`,
+    `- ${count(s.findings.length)} signatures, ${facts.newFindings.length > 0 ? `**${facts.newFindings.length} new**` : "none new"} (new: not recorded in crashes/ or corpus/ before this run)`,
     "",
     "## New since the last run",
     "",
   );
-  if (facts.newFindings.length === 0) out.push("Nothing new: every signature found was already in crashes/.");
+  if (facts.newFindings.length === 0)
+    out.push("Nothing new: every signature found was already recorded in crashes/ or corpus/.");
   for (const f of facts.newFindings)
-    out.push(`- **${f.severity}** ${f.class}: ${mdCode(f.signature)} — replay: ${mdCode(f.replay)}`);
+    out.push(`- **${f.severity}** ${f.class}: ${f.summary} ${mdCode(f.signature)} — replay: ${mdCode(f.replay)}`);
   out.push("", "## Findings", "");
   if (s.findings.length === 0) out.push("No finding: A and B agreed on every scenario.");
   else
     out.push(
       ...table(
-        ["new", "severity", "class", "signature", "minimal profile", "hits by engine", "first hit", "replay"],
+        [
+          "new",
+          "severity",
+          "class",
+          "what happens",
+          "signature",
+          "minimal profile",
+          "hits by engine",
+          "first hit",
+          "replay",
+        ],
         s.findings.map((f) => [
           f.new ? "NEW" : "",
           f.severity,
           f.class,
+          f.summary,
           mdCode(f.signature),
           f.profile,
           byEngineText(f),

@@ -22,7 +22,7 @@ export function summaryText(s: Summary, dir: string): string {
   }
   const fresh = facts.newFindings.length;
   lines.push(
-    `${s.findings.length} signatures, ${fresh > 0 ? `${fresh} new (not in crashes/ before)` : "none new"}; ` +
+    `${s.findings.length} signatures, ${fresh > 0 ? `${fresh} new (not recorded in crashes/ or corpus/)` : "none new"}; ` +
       `wrote ${dir}/summary.json, summary.md, summary.html, map.svg, crashes/`,
   );
   return `${lines.join("\n")}\n`;

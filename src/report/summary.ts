@@ -5,6 +5,7 @@ import { DivergenceMap } from "../engine/divergence-map";
 import { spreadText } from "../engine/sweep-map";
 import type { CrashStore } from "../store/crash-store";
 import { replayCommand } from "../store/finding-file";
+import { findingWords } from "./finding-words";
 import { SUMMARY_FORMAT, type Summary, type SummaryFinding } from "./summary-types";
 
 export function summaryOf(reports: readonly FuzzReport[], store: CrashStore, seed: number): Summary {
@@ -39,7 +40,7 @@ export function summaryOf(reports: readonly FuzzReport[], store: CrashStore, see
         file: path,
         replay: file ? replayCommand(file, path) : `vmm-difffuzz replay ${path}`,
         profile: file?.profile ?? "",
-        summary: file?.summary ?? f.finding.detail,
+        summary: file?.summary ?? findingWords(f.finding.signature),
         new: !f.known && f.stored !== "info",
         hits,
         firstHit: { engine: r.options.engine, execs: f.execs, seconds },

@@ -1,5 +1,5 @@
 // The JSON form of a scenario (`vmm-difffuzz.scenario/1`): decoding with field-by-field checks, and encoding.
-import { hex, hex32, InputError, Json, parseJsonText } from "./json-reader";
+import { ErrorCollector, hex, hex32, InputError, Json, parseJsonText } from "./json-reader";
 import { SCENARIO_FORMAT, type CpuidRegs, type HostCpu, type MemRange, type Scenario, type Step } from "./types";
 import { checkScenario } from "./validate";
 
@@ -81,28 +81,60 @@ function decodeExpect(j: Json): Record<string, string[]> {
 
 /** Decodes the structure of a scenario (types, fields, ranges of single values) without the cross-field rules. */
 export function decodeScenarioJson(root: Json): Scenario {
-  root.object(["format", "note", "invalidMemory", "expect", "host", "guest", "memory", "steps"]);
-  const format = root.required("format");
-  if (format.string() !== SCENARIO_FORMAT) format.fail(`must be "${SCENARIO_FORMAT}"`);
-  const host = root.required("host");
-  host.object(["cpus", "memEncrypt", "decodeAssist", "ramBytes"]);
-  const hostConfig = {
-    cpus: host.required("cpus").array(1, MAX_CPUS, "CPUs").map(decodeCpu),
-    memEncrypt: host.required("memEncrypt").boolean(),
-    decodeAssist: host.required("decodeAssist").boolean(),
-    ramBytes: host.required("ramBytes").hex(),
-  };
-  const guest = root.required("guest");
-  guest.object(["sev", "sevEs"]);
-  const scenario: Scenario = {
-    host: hostConfig,
-    guest: { sev: guest.required("sev").boolean(), sevEs: guest.required("sevEs").boolean() },
-    memory: root.required("memory").array(0, 64, "ranges").map(decodeRange),
-    steps: root.required("steps").array(0, MAX_STEPS, "steps").map(decodeStep),
-  };
-  if (root.has("invalidMemory") && root.field("invalidMemory").boolean()) scenario.invalidMemory = true;
-  if (root.has("note")) scenario.note = root.field("note").string();
-  if (root.has("expect")) scenario.expect = decodeExpect(root.field("expect"));
+  // Each independent part is decoded on its own, so every bad part of a file is reported, one line each.
+  const v = root.value;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) root.fail("must be an object");
+  const errors = new ErrorCollector();
+  errors.try(() =>
+    root.object(["$schema", "format", "note", "invalidMemory", "expect", "host", "guest", "memory", "steps"]),
+  );
+  if (root.has("$schema")) errors.try(() => root.field("$schema").string());
+  errors.try(() => {
+    const format = root.required("format");
+    if (format.string() !== SCENARIO_FORMAT) format.fail(`must be "${SCENARIO_FORMAT}"`);
+  });
+  const hostConfig = errors.try(() => {
+    const host = root.required("host");
+    const parts = new ErrorCollector();
+    parts.try(() => host.object(["cpus", "memEncrypt", "decodeAssist", "ramBytes"]));
+    const config = {
+      cpus: parts.try(() => {
+        const list = host.required("cpus").array(1, MAX_CPUS, "CPUs");
+        const each = new ErrorCollector();
+        const cpus = list.map((c) => each.try(() => decodeCpu(c)));
+        each.check();
+        return cpus as HostCpu[];
+      }),
+      memEncrypt: parts.try(() => host.required("memEncrypt").boolean()),
+      decodeAssist: parts.try(() => host.required("decodeAssist").boolean()),
+      ramBytes: parts.try(() => host.required("ramBytes").hex()),
+    };
+    parts.check();
+    return config as Scenario["host"];
+  });
+  const guestConfig = errors.try(() => {
+    const guest = root.required("guest");
+    guest.object(["sev", "sevEs"]);
+    return { sev: guest.required("sev").boolean(), sevEs: guest.required("sevEs").boolean() };
+  });
+  const listOf = <T>(key: string, max: number, what: string, decode: (j: Json) => T): T[] | undefined =>
+    errors.try(() => {
+      const items = root.required(key).array(0, max, what);
+      const each = new ErrorCollector();
+      const decoded = items.map((j) => each.try(() => decode(j)));
+      each.check();
+      return decoded as T[];
+    });
+  const memory = listOf("memory", 64, "ranges", decodeRange);
+  const steps = listOf("steps", MAX_STEPS, "steps", decodeStep);
+  const invalidMemory = root.has("invalidMemory") ? errors.try(() => root.field("invalidMemory").boolean()) : false;
+  const note = root.has("note") ? errors.try(() => root.field("note").string()) : undefined;
+  const expect = root.has("expect") ? errors.try(() => decodeExpect(root.field("expect"))) : undefined;
+  errors.check();
+  const scenario: Scenario = { host: hostConfig!, guest: guestConfig!, memory: memory!, steps: steps! };
+  if (invalidMemory) scenario.invalidMemory = true;
+  if (note !== undefined) scenario.note = note;
+  if (expect !== undefined) scenario.expect = expect;
   return scenario;
 }
 

@@ -1,4 +1,5 @@
 // Reads untrusted JSON values field by field, naming the JSON path of the first thing that is wrong.
+import { closeSync, constants, fstatSync, openSync, readSync } from "fs";
 
 /** Bad input: one line naming the file, the JSON path and the rule it breaks. */
 export class InputError extends Error {
@@ -10,9 +11,47 @@ export class InputError extends Error {
     super(`${path || "(root)"}: ${rule}`);
   }
 
+  /** Further problems of the same file, found by decoding its independent parts on. */
+  more: InputError[] = [];
+
   /** The one line shown to the user. */
   line(): string {
-    return `${this.file || "<input>"}: ${this.path || "(root)"}: ${this.rule}`;
+    return printable(`${this.file || "<input>"}: ${this.path || "(root)"}: ${this.rule}`, 400);
+  }
+
+  /** One line per problem, this one first. */
+  lines(): string[] {
+    return [this, ...this.more].map((e) => {
+      e.file ||= this.file;
+      return e.line();
+    });
+  }
+}
+
+/**
+ * Decodes independent parts of one value, each by its own function, and throws every part's error together
+ * (the first, carrying the others in `more`), so a file's problems are all reported at once.
+ */
+export class ErrorCollector {
+  private readonly errors: InputError[] = [];
+
+  /** `decode()`'s result, or undefined after recording its InputError. */
+  try<T>(decode: () => T): T | undefined {
+    try {
+      return decode();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.errors.push(e, ...e.more);
+      return undefined;
+    }
+  }
+
+  /** Throws what was recorded, if anything. */
+  check(): void {
+    const [first, ...rest] = this.errors;
+    if (!first) return;
+    first.more = rest;
+    throw first;
   }
 }
 
@@ -33,9 +72,13 @@ export class Json {
   object(allowed: readonly string[]): Record<string, unknown> {
     const v = this.value;
     if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail("must be an object");
-    for (const key of Object.keys(v)) {
-      if (!allowed.includes(key))
-        new Json(null, this.child(key)).fail(`unknown field (allowed: ${allowed.join(", ")})`);
+    const unknown = Object.keys(v)
+      .filter((key) => !allowed.includes(key))
+      .map((key) => new InputError(this.child(key), `unknown field (allowed: ${allowed.join(", ")})`));
+    const [first, ...rest] = unknown;
+    if (first) {
+      first.more = rest;
+      throw first;
     }
     return v as Record<string, unknown>;
   }
@@ -111,7 +154,7 @@ export function parseJsonText(text: string): Json {
   try {
     return new Json(JSON.parse(text), "");
   } catch (e) {
-    throw new InputError("(root)", `malformed JSON: ${(e as Error).message}`);
+    throw new InputError("(root)", `malformed JSON: ${printable((e as Error).message, 120)}`);
   }
 }
 
@@ -121,4 +164,51 @@ export function hex(n: bigint | number): string {
 
 export function hex32(n: number): string {
   return `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
+}
+
+/** Input files larger than this are refused: scenarios and finding files are a few kilobytes. */
+export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads an input file as UTF-8 text: regular files only (a FIFO, device or folder would block or never end), at
+ * most MAX_INPUT_BYTES, a leading byte order mark dropped. Anything else is an InputError naming the file.
+ */
+export function readInputText(file: string): string {
+  const fail = (rule: string): never => {
+    throw new InputError("(file)", rule, file);
+  };
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO without a writer must not wait; fstat then tells what it is.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) fail("is a folder, not a file");
+    if (!st.isFile()) fail("not a regular file (a FIFO, socket or device is never read)");
+    if (st.size > MAX_INPUT_BYTES) fail(`too large: ${st.size} bytes (at most ${MAX_INPUT_BYTES})`);
+    const bytes = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, bytes, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    const text = bytes.subarray(0, got).toString("utf8");
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Text from input made safe for one terminal line: control characters shown as \uXXXX, cut to `max` characters. */
+export function printable(text: string, max = 60): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
 }

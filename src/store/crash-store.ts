@@ -1,9 +1,15 @@
 // crashes/: one finding file per signature, named by the signature's hash, always the smallest scenario seen.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "fs";
+import { existsSync, mkdirSync, readdirSync } from "fs";
 import { join } from "path";
-import { InputError } from "../scenario/json-reader";
+import { InputError, readInputText } from "../scenario/json-reader";
 import { writeFileAtomic } from "./atomic-write";
-import { decodeFindingFile, encodeFindingFile, findingFileName, type FindingFile } from "./finding-file";
+import {
+  decodeFindingFile,
+  encodeFindingFile,
+  findingFileName,
+  storedSignature,
+  type FindingFile,
+} from "./finding-file";
 import { compareSize } from "./scenario-size";
 
 export type SaveResult = "new" | "smaller" | "kept";
@@ -16,7 +22,7 @@ export class CrashStore {
     for (const name of readdirSync(dir).sort()) {
       if (!name.endsWith(".json") || name.startsWith(".")) continue;
       try {
-        const file = decodeFindingFile(readFileSync(join(dir, name), "utf8"));
+        const file = decodeFindingFile(readInputText(join(dir, name)));
         this.known.set(this.key(file), file);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
@@ -47,19 +53,18 @@ export class CrashStore {
   }
 
   pathOf(f: Pick<FindingFile, "signature" | "impl" | "against">): string {
-    const suffix = f.impl === "posted" && f.against === "reference" ? "" : `${f.impl}~${f.against}~`;
-    return join(this.dir, findingFileName(suffix + f.signature));
+    return join(this.dir, findingFileName(storedSignature(f)));
   }
 
   /** Stores `file` unless a smaller scenario with the same signature is already there. */
   save(file: FindingFile): SaveResult {
     const old = this.known.get(this.key(file));
     const path = this.pathOf(file);
-    const text = encodeFindingFile(file, path);
+    const text = encodeFindingFile(file);
     if (old) {
       // Smaller scenario wins; on a tie the smaller text, so the result does not depend on arrival order.
       const bySize = compareSize(file.scenario, old.scenario);
-      if (bySize > 0 || (bySize === 0 && text >= encodeFindingFile(old, path))) return "kept";
+      if (bySize > 0 || (bySize === 0 && text >= encodeFindingFile(old))) return "kept";
     }
     mkdirSync(this.dir, { recursive: true });
     writeFileAtomic(path, text);

@@ -35,13 +35,19 @@ export function findingFileName(signature: string): string {
   return `${signatureHash(signature)}.json`;
 }
 
+/** What a finding file's name hashes: the signature, prefixed by the pair when it is not posted vs reference. */
+export function storedSignature(f: Pick<FindingFile, "signature" | "impl" | "against">): string {
+  return f.impl === "posted" && f.against === "reference" ? f.signature : `${f.impl}~${f.against}~${f.signature}`;
+}
+
 export function replayCommand(file: FindingFile, path: string): string {
   const impl = file.impl === "posted" ? "" : ` --impl ${file.impl}`;
   const against = file.against === "reference" ? "" : ` --against ${file.against}`;
   return `vmm-difffuzz replay${impl}${against} ${path}`;
 }
 
-export function encodeFindingFile(f: FindingFile, path: string): string {
+/** The file's text; its replay command names the file alone (no folder), so a run writes the same bytes anywhere. */
+export function encodeFindingFile(f: FindingFile): string {
   const value = {
     format: FINDING_FORMAT,
     class: f.class,
@@ -54,7 +60,7 @@ export function encodeFindingFile(f: FindingFile, path: string): string {
     step: f.step,
     sides: f.sides,
     found: f.found,
-    replay: replayCommand(f, path),
+    replay: replayCommand(f, findingFileName(storedSignature(f))),
     scenario: encodeScenario(f.scenario),
   };
   return `${JSON.stringify(value, null, 2)}\n`;

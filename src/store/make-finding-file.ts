@@ -3,6 +3,7 @@ import type { Outcome } from "../cpu/events";
 import type { Finding } from "../diff/finding";
 import { runPair, type Implementation } from "../diff/run-pair";
 import { eventText } from "../report/events-text";
+import { crashReasonIn, findingWords } from "../report/finding-words";
 import { profileWords } from "../report/profile-words";
 import type { Scenario } from "../scenario/types";
 import type { FindingFile, FoundBy } from "./finding-file";
@@ -26,16 +27,17 @@ export function makeFindingFile(
 ): FindingFile {
   const { a, b } = runPair(scenario, implA, implB);
   const profile = profileWords(scenario);
+  const sides = { A: sideAt(a, finding.step), B: sideAt(b, finding.step) };
   return {
     class: finding.class,
     severity: finding.severity,
     signature: finding.signature,
-    summary: `${finding.detail} (${profile})`,
+    summary: findingWords(finding.signature, crashReasonIn([...sides.A, ...sides.B])),
     profile,
     impl: implA.name,
     against: implB.name,
     step: finding.step,
-    sides: { A: sideAt(a, finding.step), B: sideAt(b, finding.step) },
+    sides,
     found,
     scenario: { ...scenario, note: undefined, expect: undefined },
   };

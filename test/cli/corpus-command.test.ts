@@ -30,7 +30,7 @@ describe("corpus add", () => {
   it("adds a finding's scenario with the finding's class and summary as its note", async () => {
     const dir = tempDir();
     const f = findingFile({ summary: "MMIO read goes to vmd" }, SC);
-    const file = writeInput(dir, "f.json", encodeFindingFile(f, "f.json"));
+    const file = writeInput(dir, "f.json", encodeFindingFile(f));
     const r = await cli("corpus", "add", "--corpus", join(dir, "corpus"), file);
     expect(r.code).toBe(0);
     const stored = parseScenario(readFileSync(lines(r.out)[0]!.replace(/^added /, ""), "utf8"));

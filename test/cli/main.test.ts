@@ -12,7 +12,8 @@ describe("vmm-difffuzz (main)", () => {
     const r = await cli("--help");
     expect(r.code).toBe(0);
     for (const c of ["validate", "run", "replay", "fuzz", "corpus"]) expect(r.out).toContain(`  ${c} `);
-    expect(r.out).toContain("--seed N");
+    expect(r.out).toContain("--version");
+    expect(r.out).toContain("130 interrupted");
   });
 
   it("prints a command's help and exits 0", async () => {
@@ -32,7 +33,7 @@ describe("vmm-difffuzz (main)", () => {
   it("rejects an unknown flag with one line on stderr and exit 2", async () => {
     const r = await cli("replay", "--frob", "x.json");
     expect(r.code).toBe(2);
-    expect(lines(r.err)).toEqual(["vmm-difffuzz replay: unknown option --frob (see --help)"]);
+    expect(lines(r.err)).toEqual(["vmm-difffuzz replay: unknown option --frob (see vmm-difffuzz replay --help)"]);
   });
 
   it("rejects a flag without its value, a switch with a value, and a flag given twice", async () => {

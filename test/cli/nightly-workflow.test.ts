@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
-import { readFileSync } from "fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -15,8 +16,10 @@ interface Step {
 interface Job {
   needs?: string | string[];
   if?: string;
-  strategy?: { matrix: { shard: number[] }; "fail-fast"?: boolean };
-  steps: Step[];
+  strategy?: { matrix: { shard: number[] | string; node?: number[] }; "fail-fast"?: boolean };
+  steps: (Step & { id?: string; env?: Record<string, string> })[];
+  "timeout-minutes"?: number;
+  outputs?: Record<string, string>;
 }
 
 describe("nightly workflow", () => {
@@ -26,6 +29,11 @@ describe("nightly workflow", () => {
     jobs: Record<string, Job>;
   };
 
+  it("runs one at a time, every job with a time limit", () => {
+    expect((wf as unknown as { concurrency: { group: string } }).concurrency.group).toBe("nightly");
+    for (const [name, job] of Object.entries(wf.jobs)) expect(job["timeout-minutes"], name).toBeGreaterThan(0);
+  });
+
   it("runs on a schedule and by hand", () => {
     expect(wf.on).toHaveProperty("schedule");
     expect(wf.on).toHaveProperty("workflow_dispatch");
@@ -34,7 +42,15 @@ describe("nightly workflow", () => {
   it("runs the nightly as a matrix of shards, each with --shard i/N and its folder uploaded", () => {
     const shard = wf.jobs.shard!;
     const count = Number(wf.env.SHARDS);
-    expect(shard.strategy!.matrix.shard).toEqual(Array.from({ length: count }, (_, i) => i));
+    // The shard count is set once (env.SHARDS); the plan job's step turns it into the matrix's list.
+    expect(shard.strategy!.matrix.shard).toBe("${{ fromJSON(needs.plan.outputs.shards) }}");
+    const step = wf.jobs.plan!.steps.find((s) => s.id === "shards")!;
+    const out = join(mkdtempSync(join(tmpdir(), "gh-output-")), "out");
+    writeFileSync(out, "");
+    spawnSync("bash", ["-c", step.run!], { env: { ...process.env, SHARDS: String(count), GITHUB_OUTPUT: out } });
+    const list = /^shards=(.*)$/m.exec(readFileSync(out, "utf8"))![1]!;
+    expect(JSON.parse(list)).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(readFileSync(join(root, ".github", "workflows", "nightly.yml"), "utf8").match(/\b4\b/g)).toHaveLength(1);
     expect(shard.strategy!["fail-fast"]).toBe(false);
     const run = shard.steps.map((s) => s.run ?? "").join("\n");
     expect(run).toContain("bash scripts/nightly.sh");
@@ -56,6 +72,30 @@ describe("nightly workflow", () => {
     expect(merge.steps.some((s) => s.uses?.startsWith("actions/upload-artifact") && s.with!.path === "merged")).toBe(
       true,
     );
+  });
+});
+
+describe("ci workflow", () => {
+  const ci = parse(readFileSync(join(root, ".github", "workflows", "ci.yml"), "utf8")) as {
+    on: Record<string, unknown>;
+    jobs: Record<string, Job>;
+  };
+
+  it("runs .ci/run on push and pull request on Node 20, 22 and 24, and publishes the JUnit XML", () => {
+    expect(Object.keys(ci.on).sort()).toEqual(["pull_request", "push"]);
+    const job = ci.jobs.test!;
+    expect(job.strategy!.matrix.node).toEqual([20, 22, 24]);
+    expect(job["timeout-minutes"]).toBeGreaterThan(0);
+    const run = job.steps.find((s) => s.run === "bash .ci/run")!;
+    expect(run.env).toEqual({ CI: "true" });
+    expect(job.steps.some((s) => s.with?.path === "reports/junit.xml")).toBe(true);
+    expect(job.steps.some((s) => s.with?.report_paths === "reports/junit.xml")).toBe(true);
+  });
+
+  it("vitest writes reports/junit.xml under CI=true (the regression replay's suite in it)", () => {
+    const config = readFileSync(join(root, "vitest.config.mts"), "utf8");
+    expect(config).toMatch(/reporters: ci \? \["default", "junit"\]/);
+    expect(config).toContain('junit: "reports/junit.xml"');
   });
 });
 

@@ -40,7 +40,9 @@ describe("replay", () => {
     );
     expect(r.out).toMatch(/A = pre-patch +B = reference/);
     expect(r.out).toContain(
-      "FINDING [functional] exit-mismatch at step 0: pre-patch: vmd-exit:mmio-assist:bytes; reference: vc:0x400",
+      "FINDING [functional] exit-mismatch at step 0: on a guest access to an MMIO address, A gives an exit to vmd " +
+        "for MMIO assist with the instruction bytes where B gives #VC in the guest with SVM_EXIT_NPF (0x400) " +
+        "(SEV-ES guest)\n    pre-patch: vmd-exit:mmio-assist:bytes; reference: vc:0x400",
     );
     expect(r.out).toContain(`    signature: ${PRE_PATCH_MMIO}\n`);
   });
@@ -51,7 +53,10 @@ describe("replay", () => {
     const bad = writeInput(dir, "bad.json", "{}");
     const r = await cli("replay", "--impl", "pre-patch", good, bad);
     expect(r.code).toBe(2);
-    expect(lines(r.err)).toEqual([`${bad}: format: missing required field`]);
+    // Every problem of the file, one line each.
+    expect(lines(r.err)).toEqual(
+      ["format", "host", "guest", "memory", "steps"].map((f) => `${bad}: ${f}: missing required field`),
+    );
     expect(r.out).toContain(PRE_PATCH_MMIO);
   });
 
@@ -87,7 +92,7 @@ describe("replay", () => {
   it("replays a finding file with the implementations it records", async () => {
     const dir = tempDir();
     const f = findingFile({ impl: "pre-patch", signature: PRE_PATCH_MMIO }, MMIO_READ);
-    const file = writeInput(dir, "f.json", encodeFindingFile(f, `${dir}/f.json`));
+    const file = writeInput(dir, "f.json", encodeFindingFile(f));
     const r = await cli("replay", "--json", file);
     expect(r.code).toBe(1);
     const [out] = JSON.parse(r.out);
@@ -101,5 +106,32 @@ describe("replay", () => {
     const r = await cli("replay");
     expect(r.code).toBe(2);
     expect(lines(r.err)).toEqual(["vmm-difffuzz replay: replay needs at least one FILE"]);
+  });
+});
+
+describe("replay's columns", () => {
+  it("wrap to the terminal's width without cutting, and print whole lines when not on a terminal", async () => {
+    const { main } = await import("../../src/cli/main");
+    const file = "crashes/" + (await import("fs")).readdirSync("crashes").sort()[0];
+    const run = async (columns?: number) => {
+      let out = "";
+      await main(["replay", file], {
+        out: (t) => void (out += t),
+        err: () => {},
+        errIsTty: false,
+        ...(columns ? { columns } : {}),
+      });
+      return out;
+    };
+    const narrow = await run(80);
+    const columns = narrow
+      .slice(0, narrow.indexOf("  FINDING"))
+      .split("\n")
+      .filter((l) => l.startsWith("    "));
+    expect(columns.length).toBeGreaterThan(5);
+    for (const l of columns) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(narrow).not.toContain("…");
+    const whole = await run();
+    expect(whole).not.toContain("…");
   });
 });

@@ -1,4 +1,7 @@
+import { execFileSync } from "child_process";
+import { truncateSync, writeFileSync } from "fs";
 import { describe, expect, it } from "vitest";
+import { MAX_INPUT_BYTES } from "../../src/scenario/json-reader";
 import { encodeFindingFile } from "../../src/store/finding-file";
 import { corpusFiles } from "../../src/store/corpus";
 import { baseJson } from "../support/scenarios";
@@ -28,7 +31,7 @@ describe("validate", () => {
 
   it("accepts a finding file", async () => {
     const dir = tempDir();
-    const file = writeInput(dir, "f.json", encodeFindingFile(findingFile(), "crashes/f.json"));
+    const file = writeInput(dir, "f.json", encodeFindingFile(findingFile()));
     const r = await cli("validate", file);
     expect(r.code).toBe(0);
     expect(r.out).toBe(`${file}: ok (finding)\n`);
@@ -107,11 +110,91 @@ describe("validate", () => {
 
   it("rejects a finding file whose severity is not its class's", async () => {
     const dir = tempDir();
-    const text = encodeFindingFile(findingFile(), "f.json").replace('"severity": "functional"', '"severity": "crash"');
+    const text = encodeFindingFile(findingFile()).replace('"severity": "functional"', '"severity": "crash"');
     const file = writeInput(dir, "f.json", text);
     const r = await cli("validate", file);
     expect(r.code).toBe(2);
     expectOneLine(r.err, file, "severity", 'must be "functional" for class exit-mismatch');
+  });
+
+  it("reports every problem of a file, one line each", async () => {
+    const dir = tempDir();
+    const j = baseJson();
+    j.host.frob = 1;
+    j.host.ramBytes = "4096";
+    j.steps[0].size = 9;
+    j.steps[1].op = "jump";
+    j.memory[0].gpa = "0x10000000000000000";
+    const file = writeInput(dir, "bad.json", j);
+    const r = await cli("validate", file);
+    expect(r.code).toBe(2);
+    expect(lines(r.err).map((l) => l.split(": ")[1])).toEqual([
+      "host.frob",
+      "host.ramBytes",
+      "memory[0].gpa",
+      "steps[0].size",
+      "steps[1].op",
+    ]);
+    for (const l of lines(r.err)) expect(l.startsWith(`${file}: `)).toBe(true);
+  });
+
+  it("reads only regular files: a FIFO is refused at once, not waited on", async () => {
+    const fifo = `${tempDir()}/pipe.json`;
+    execFileSync("mkfifo", [fifo]);
+    const r = await cli("validate", fifo);
+    expect(r.code).toBe(2);
+    expectOneLine(r.err, fifo, "(file)", /^not a regular file/);
+  }, 5000);
+
+  it("refuses a device such as /dev/urandom and a folder, one line each", async () => {
+    const dir = tempDir();
+    const r = await cli("validate", "/dev/urandom", dir);
+    expect(r.code).toBe(2);
+    expect(lines(r.err)).toEqual([
+      "/dev/urandom: (file): not a regular file (a FIFO, socket or device is never read)",
+      `${dir}: (file): is a folder, not a file`,
+    ]);
+  }, 5000);
+
+  it("refuses a file over the size cap without reading it", async () => {
+    const dir = tempDir();
+    const file = `${dir}/big.json`;
+    writeFileSync(file, "");
+    truncateSync(file, MAX_INPUT_BYTES + 1);
+    const r = await cli("validate", file);
+    expectOneLine(r.err, file, "(file)", `too large: ${MAX_INPUT_BYTES + 1} bytes (at most ${MAX_INPUT_BYTES})`);
+  });
+
+  it("accepts a file that starts with a UTF-8 byte order mark", async () => {
+    const dir = tempDir();
+    const file = writeInput(dir, "bom.json", `\ufeff${JSON.stringify(baseJson())}`);
+    const r = await cli("validate", file);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("");
+  });
+
+  it("never echoes control bytes of binary garbage", async () => {
+    const dir = tempDir();
+    const file = `${dir}/garbage.json`;
+    writeFileSync(file, Buffer.from([0x00, 0x01, 0x1b, 0x5b, 0x32, 0x4a, 0x07, 0xff, 0x0a, 0x0d]));
+    const r = await cli("validate", file);
+    expect(r.code).toBe(2);
+    expect(lines(r.err)).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex
+    expect(r.err.trimEnd()).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(r.err).toMatch(/malformed JSON/);
+  });
+
+  it("--json lists each file with its kind or its errors", async () => {
+    const dir = tempDir();
+    const good = writeInput(dir, "good.json", baseJson());
+    const bad = writeInput(dir, "bad.json", { ...baseJson(), steps: "none" });
+    const r = await cli("validate", "--json", good, bad);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toEqual([
+      { file: good, ok: true, kind: "scenario" },
+      { file: bad, ok: false, errors: [`${bad}: steps: must be an array`] },
+    ]);
   });
 
   it("checks every file: one ok line per good file, one error line per bad file, exit 2", async () => {

@@ -395,8 +395,19 @@ describe("the GHCB, MMIO NAE and pvclock steps", () => {
       { code: SVM_VMEXIT_VMGEXIT, ghcbMsr: 0x1000n },
       { code: SVM_VMEXIT_VMGEXIT, ghcbMsr: 0x1000n },
     ]);
-    expect(hv.calls[1]!.ghcb).toEqual({ swExitCode: SVM_VMGEXIT_MMIO_READ, swExitInfo1: MMIO, swExitInfo2: 4n });
-    expect(hv.calls[2]!.ghcb).toEqual({ swExitCode: SVM_VMGEXIT_MMIO_WRITE, swExitInfo1: MMIO + 8n, swExitInfo2: 8n });
+    // SW_SCRATCH names the shared buffer of the GHCB page (0x1000), as Linux's #VC handler sets it
+    expect(hv.calls[1]!.ghcb).toEqual({
+      swExitCode: SVM_VMGEXIT_MMIO_READ,
+      swExitInfo1: MMIO,
+      swExitInfo2: 4n,
+      swScratch: 0x1800n,
+    });
+    expect(hv.calls[2]!.ghcb).toEqual({
+      swExitCode: SVM_VMGEXIT_MMIO_WRITE,
+      swExitInfo1: MMIO + 8n,
+      swExitInfo2: 8n,
+      swScratch: 0x1800n,
+    });
     expect(hv.calls.map((c) => c.cpu)).toEqual([0, 0, 1]);
     expect(outcome.steps[2]!.events.at(-1)).toEqual({
       kind: "vmd-exit",
@@ -410,7 +421,12 @@ describe("the GHCB, MMIO NAE and pvclock steps", () => {
     const sc = scenario({ steps: [{ op: "mmio-nae", gpa: MMIO, write: false, size: 2 }] });
     const { outcome, hv } = run(sc, {});
     expect(outcome.steps[0]!.events[0]).toEqual({ kind: "vmgexit", ghcbGpa: 0n });
-    expect(hv.calls[0]!.ghcb).toEqual({ swExitCode: SVM_VMGEXIT_MMIO_READ, swExitInfo1: MMIO, swExitInfo2: 2n });
+    expect(hv.calls[0]!.ghcb).toEqual({
+      swExitCode: SVM_VMGEXIT_MMIO_READ,
+      swExitInfo1: MMIO,
+      swExitInfo2: 2n,
+      swScratch: 0x800n,
+    });
   });
 
   it("pvclock: the host's pvclock update is called with the GPA and CPU, without any VMGEXIT", () => {

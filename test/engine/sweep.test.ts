@@ -13,6 +13,8 @@ import {
   sweepScenario,
   type SweepPoint,
 } from "../../src/engine/sweep";
+import { realismKey } from "../../src/engine/sweep-order";
+import { fieldsOfCpu, PROFILES, profileNames } from "../../src/scenario/profiles";
 import { checkScenario } from "../../src/scenario/validate";
 import { GUEST_KINDS, guestKind, type Scenario } from "../../src/scenario/types";
 
@@ -72,17 +74,20 @@ describe("the sweep space", () => {
 });
 
 describe("sweep shards", () => {
-  it("start where floor(points x i / n) puts them, so n shards cover the space once, in order", () => {
-    for (const n of [1, 2, 3, 7, 100]) {
-      const starts = Array.from({ length: n }, (_, s) => runShard(s, n, 1).points[0]);
-      expect(starts).toEqual(Array.from({ length: n }, (_, s) => Math.floor((SWEEP_POINTS * s) / n)));
+  it("cover the blocks floor(points x i / n) puts them at, so n shards cover the space once", () => {
+    for (const n of [1, 2, 3, 7]) {
+      for (let sh = 0; sh < n; sh++) {
+        const first = runShard(sh, n, 1).points[0]!;
+        expect(first).toBeGreaterThanOrEqual(Math.floor((SWEEP_POINTS * sh) / n));
+        expect(first).toBeLessThan(Math.floor((SWEEP_POINTS * (sh + 1)) / n));
+      }
     }
   });
 
   it("run every point of a small shard, each once, and nothing of the next", () => {
     const n = SWEEP_POINTS / 4; // four points per shard
     for (const s of [0, 1, 12345, n - 1]) {
-      expect(runShard(s, n).points).toEqual([4 * s, 4 * s + 1, 4 * s + 2, 4 * s + 3]);
+      expect([...runShard(s, n).points].sort((a, b) => a - b)).toEqual([4 * s, 4 * s + 1, 4 * s + 2, 4 * s + 3]);
     }
   });
 
@@ -90,13 +95,28 @@ describe("sweep shards", () => {
     const n = Math.floor(SWEEP_POINTS / 3) + 1; // two or three points per shard
     let next = 0;
     for (let s = 0; s < 40; s++) {
-      const { points } = runShard(s, n);
-      expect(points[0]).toBe(next);
+      const points = [...runShard(s, n).points].sort((a, b) => a - b);
       points.forEach((p, k) => expect(p).toBe(next + k));
       next += points.length;
     }
     const last = runShard(n - 1, n).points;
-    expect(last.at(-1)).toBe(SWEEP_POINTS - 1);
+    expect(Math.max(...last)).toBe(SWEEP_POINTS - 1);
+  });
+
+  it("visit the catalog's real CPUs first, then further and further from them", () => {
+    const { points } = runShard(0, 6, 40_000);
+    const keys = points.map((i) => realismKey(sweepPoint(i)));
+    for (let k = 1; k < keys.length; k++) expect(keys[k]!).toBeGreaterThanOrEqual(keys[k - 1]!);
+    const real = profileNames().map((name) => fieldsOfCpu(PROFILES[name].cpu));
+    const firstTriples = new Set(
+      points.slice(0, 64).map((i) => {
+        const p = sweepPoint(i);
+        return `${p.physAddrSize}/${p.reduction}/${p.cBit}`;
+      }),
+    );
+    for (const f of real) expect(firstTriples).toContain(`${f.physAddrSize}/${f.reduction}/${f.cBit}`);
+    // A 10 000-point start stays within 10 values of real hardware on every axis (23 x 16 x 23 points within 9).
+    for (const i of points.slice(0, 10_000)) expect(realismKey(sweepPoint(i))).toBeLessThan(11 * 1024);
   });
 
   it("run each probe of a point, naming the point and probe in the origin", () => {

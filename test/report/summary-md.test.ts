@@ -26,7 +26,7 @@ describe("summary.md", () => {
     const row = md.split("\n").find((l) => l.startsWith("| NEW |"))!;
     expect(row).toContain("`host-crash\\|A\\|direct-map:pvclock\\|sev-es`");
     expect(row).toContain("random #76, 0.1 s");
-    expect(row.split(/(?<!\\)\|/).length - 2).toBe(8);
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(9);
     expect(md).toContain("not stored (info)");
   });
 

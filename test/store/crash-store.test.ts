@@ -26,7 +26,7 @@ describe("CrashStore", () => {
     const path = join(dir, findingFileName(f.signature));
     expect(store.pathOf(f)).toBe(path);
     expect(decodeFindingFile(readFileSync(path, "utf8"))).toEqual(f);
-    expect(readFileSync(path, "utf8")).toBe(encodeFindingFile(f, path));
+    expect(readFileSync(path, "utf8")).toBe(encodeFindingFile(f));
     expect(store.has(f.signature, "posted", "reference")).toBe(true);
     expect(
       store.save(findingFile({ signature: "host-crash|A|kernel|sev-es", class: "host-crash", severity: "crash" })),
@@ -116,7 +116,7 @@ describe("CrashStore", () => {
   it("rejects a well-formed file that breaks a rule, naming the file and the JSON path", () => {
     const dir = tempDir();
     const bad = join(dir, "1111111111111111.json");
-    writeFileSync(bad, encodeFindingFile(findingFile(), bad).replace('"severity": "functional"', '"severity": "info"'));
+    writeFileSync(bad, encodeFindingFile(findingFile()).replace('"severity": "functional"', '"severity": "info"'));
     expect(() => new CrashStore(dir)).toThrow(InputError);
     try {
       new CrashStore(dir);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runPair } from "../../src/diff/run-pair";
 import { implementation } from "../../src/impls";
 import { eventText } from "../../src/report/events-text";
+import { findingWords } from "../../src/report/finding-words";
 import { profileWords } from "../../src/report/profile-words";
 import { makeFindingFile } from "../../src/store/make-finding-file";
 import { amdCpu, MMIO_BAR, scenario } from "../port/fixtures";
@@ -26,7 +27,9 @@ describe("makeFindingFile", () => {
       profile: profileWords(SC),
       found: FOUND,
     });
-    expect(file.summary).toBe(`${finding.detail} (${profileWords(SC)})`);
+    // One plain sentence for the signature; the profile has its own field.
+    expect(file.summary).toBe(findingWords(finding.signature));
+    expect(file.profile).toBe(profileWords(SC));
     expect(file.sides.A).toEqual(a!.steps[0]!.events.map(eventText));
     expect(file.sides.B).toEqual(b!.steps[0]!.events.map(eventText));
     expect(file.scenario.note).toBeUndefined();

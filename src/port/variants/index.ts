@@ -2,11 +2,12 @@
 import { posted } from "./posted";
 import { prePatch } from "./pre-patch";
 import { proposed } from "./proposed";
+import { SERIES_PREFIXES } from "./series";
 import type { PortVariant } from "./variant";
 
 export type { PortVariant } from "./variant";
 
-const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed];
+const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed, ...SERIES_PREFIXES];
 
 /** The variant named `name`; throws with the known names for an unknown one. */
 export function getVariant(name: string): PortVariant {

@@ -4,8 +4,13 @@ import { getVariant, variantNames } from "../../../src/port/variants";
 import { scenario } from "../fixtures";
 
 describe("the variant registry", () => {
-  it("lists pre-patch, posted and proposed", () => {
-    expect(variantNames()).toEqual(["pre-patch", "posted", "proposed"]);
+  it("lists pre-patch, posted, proposed and the prefixes of the patch series", () => {
+    expect(variantNames()).toEqual([
+      "pre-patch",
+      "posted",
+      "proposed",
+      ...["1", "2", "3", "4", "5", "6", "7", "8"].map((n) => `series-${n}`),
+    ]);
   });
 
   it("returns each variant by name, with a factory whose hypervisor carries that name", () => {
@@ -20,7 +25,7 @@ describe("the variant registry", () => {
 
   it("rejects an unknown name and lists the known ones", () => {
     expect(() => getVariant("committed")).toThrow(
-      /unknown port variant "committed" \(known: pre-patch, posted, proposed\)/,
+      /unknown port variant "committed" \(known: pre-patch, posted, proposed, series-1, .*series-8\)/,
     );
   });
 });
