@@ -135,7 +135,7 @@ results.fc_assert_exec_per_second = ratePerSecond(N, () => {
 }
 // --jobs 1 vs --jobs 2 on the same random work.
 {
-  const runs = QUICK ? "100000" : "400000";
+  const runs = QUICK ? "50000" : "400000";
   const time = (jobs: string) => {
     const dir = mkdtempSync(join(tmpdir(), "bench-jobs-"));
     return median(
@@ -155,9 +155,9 @@ results.fc_assert_exec_per_second = ratePerSecond(N, () => {
 {
   const dir = mkdtempSync(join(tmpdir(), "bench-sweep-"));
   if (QUICK) {
-    // The first 100,000 scenarios of a plain, an SEV and an SEV-ES block of the 16, scaled to the whole sweep.
+    // The first 50,000 scenarios of a plain, an SEV and an SEV-ES block of the 16, scaled to the whole sweep.
     const shards = [3, 11, 14];
-    const runs = 100_000;
+    const runs = 50_000;
     const secs = shards.map(
       (i) =>
         cli([
@@ -176,7 +176,7 @@ results.fc_assert_exec_per_second = ratePerSecond(N, () => {
         ]).seconds,
     );
     results.sweep_seconds = ((secs.reduce((a, b) => a + b, 0) / shards.length) * SWEEP_SCENARIOS) / runs;
-    results.sweep_note = "estimated from 100,000 scenarios of 3 of 16 shards";
+    results.sweep_note = "estimated from 50,000 scenarios of 3 of 16 shards";
   } else {
     results.sweep_seconds = cli(["fuzz", "--engine", "sweep", "--jobs", "2", "--quiet", "--crashes", dir]).seconds;
   }
