@@ -1,5 +1,6 @@
 // `npm run bench`: throughput of the engines and their parts, the sweep's wall time, --jobs scaling and minimization
 // time, as medians of several runs. Prints a table and writes bench/results.json (not committed: machine-specific).
+// `npm run bench -- compare-to REV`: the loop's speed against git revision REV instead (bench/compare.ts).
 import { spawnSync } from "child_process";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -10,7 +11,7 @@ import { diffOutcomes } from "../src/diff/diff";
 import { runPair } from "../src/diff/run-pair";
 import { minimize } from "../src/engine/minimize";
 import { MINIMIZE_CANDIDATES } from "../src/engine/session";
-import { SWEEP_POINTS } from "../src/engine/sweep";
+import { SWEEP_POINTS, SWEEP_SCENARIOS } from "../src/engine/sweep";
 import { implementation } from "../src/impls";
 import { scenarioArbitrary } from "../src/scenario/arbitraries";
 import { PROFILES } from "../src/scenario/profiles";
@@ -20,10 +21,11 @@ import type { Scenario } from "../src/scenario/types";
 import { CrashStore } from "../src/store/crash-store";
 import { Machine } from "../src/cpu/machine";
 import { nestedWalk } from "../src/cpu/walk";
+import { compareTo } from "./compare";
 
 const ROOT = join(__dirname, "..", "..");
 const CLI = join(ROOT, "bin", "vmm-difffuzz.js");
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? (process.env.BENCH_QUICK === "1" ? 3 : 5));
 const QUICK = process.env.BENCH_QUICK === "1";
 const A = implementation("posted");
 const B = implementation("reference");
@@ -56,8 +58,18 @@ function cli(args: string[]): { seconds: number; stdout: string } {
   return { seconds: (Date.now() - t) / 1000, stdout: r.stdout };
 }
 
+if (process.argv[2] === "compare-to") {
+  const rev = process.argv[3];
+  if (!rev) {
+    console.error("usage: npm run bench -- compare-to REV");
+    process.exit(2);
+  }
+  compareTo(rev);
+  process.exit(0);
+}
+
 const results: Record<string, number | string> = {};
-const N = 20_000;
+const N = QUICK ? 5_000 : 20_000;
 const single = sample(N, 1);
 const defaults = sample(N);
 
@@ -123,7 +135,7 @@ results.fc_assert_exec_per_second = ratePerSecond(N, () => {
 }
 // --jobs 1 vs --jobs 2 on the same random work.
 {
-  const runs = QUICK ? "100000" : "400000";
+  const runs = QUICK ? "50000" : "400000";
   const time = (jobs: string) => {
     const dir = mkdtempSync(join(tmpdir(), "bench-jobs-"));
     return median(
@@ -143,13 +155,28 @@ results.fc_assert_exec_per_second = ratePerSecond(N, () => {
 {
   const dir = mkdtempSync(join(tmpdir(), "bench-sweep-"));
   if (QUICK) {
-    const shards = [3, 11, 14]; // a plain, an SEV and an SEV-ES block of the 16
+    // The first 50,000 scenarios of a plain, an SEV and an SEV-ES block of the 16, scaled to the whole sweep.
+    const shards = [3, 11, 14];
+    const runs = 50_000;
     const secs = shards.map(
       (i) =>
-        cli(["fuzz", "--engine", "sweep", "--shard", `${i}/16`, "--jobs", "2", "--quiet", "--crashes", dir]).seconds,
+        cli([
+          "fuzz",
+          "--engine",
+          "sweep",
+          "--shard",
+          `${i}/16`,
+          "--jobs",
+          "2",
+          "--runs",
+          `${runs}`,
+          "--quiet",
+          "--crashes",
+          dir,
+        ]).seconds,
     );
-    results.sweep_seconds = (secs.reduce((a, b) => a + b, 0) / shards.length) * 16;
-    results.sweep_note = "estimated from 3 of 16 shards";
+    results.sweep_seconds = ((secs.reduce((a, b) => a + b, 0) / shards.length) * SWEEP_SCENARIOS) / runs;
+    results.sweep_note = "estimated from 50,000 scenarios of 3 of 16 shards";
   } else {
     results.sweep_seconds = cli(["fuzz", "--engine", "sweep", "--jobs", "2", "--quiet", "--crashes", dir]).seconds;
   }

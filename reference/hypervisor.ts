@@ -48,7 +48,8 @@ export class ReferenceHypervisor implements Hypervisor {
   ) {}
 
   createVm(): number {
-    const cpus = hostCpusOf(this.machine);
+    // The decode depends on the host alone: decoded once per host, shared by every run on it.
+    const cpus = this.machine.hostState.derive(hostCpusOf, () => hostCpusOf(this.machine));
     const decision = createDecision({
       memory: this.scenario.memory,
       guest: this.scenario.guest,

@@ -1,8 +1,9 @@
 // The simulated AMD host: CPUID as each CPU reports it, SYSCFG, host physical memory, the direct map, the PSP.
 // It never decides what a hypervisor should do; it only answers what the hardware does.
-import type { CpuidRegs, GuestConfig, HostConfig, HostCpu, MemRange, Scenario } from "../scenario/types";
+import type { CpuidRegs, GuestConfig, HostConfig, MemRange, Scenario } from "../scenario/types";
 import type { Event, HostAccessPurpose, Memory } from "./events";
-import { hardwareOf, type CpuHardware } from "./hardware";
+import type { CpuHardware } from "./hardware";
+import { hostStateOf, type HostState } from "./host-state";
 
 const ZERO_LEAF: CpuidRegs = Object.freeze({ eax: 0, ebx: 0, ecx: 0, edx: 0 });
 
@@ -48,8 +49,10 @@ interface Backing {
 export class Machine {
   readonly host: HostConfig;
   readonly guest: GuestConfig;
-  /** Per host CPU: what its hardware does (decoded once from its CPUID and SYSCFG). */
-  readonly hardware: CpuHardware[];
+  /** The host before any VM: decoded hardware and boot-time state, shared by every run on the same host. */
+  readonly hostState: HostState;
+  /** Per host CPU: what its hardware does (decoded once per host from its CPUID and SYSCFG). */
+  readonly hardware: readonly CpuHardware[];
   /** Events of the step being run; the vcpu runner swaps this array per step. */
   events: Event[] = [];
   /** The guest's GHCB page and the request in it (set by the guest side before a VMGEXIT). */
@@ -59,9 +62,8 @@ export class Machine {
   constructor(scenario: Scenario) {
     this.host = scenario.host;
     this.guest = scenario.guest;
-    this.hardware = scenario.host.cpus.map((cpu) =>
-      cachedHardwareOf(cpu, scenario.host.memEncrypt, scenario.host.ramBytes),
-    );
+    this.hostState = hostStateOf(scenario.host);
+    this.hardware = this.hostState.hardware;
     this.ranges = layoutGuestMemory(scenario.memory);
     const top = this.ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
     if (top > scenario.host.ramBytes) throw new Error("host RAM too small for the guest memory");
@@ -156,24 +158,6 @@ export class Machine {
     const hw = this.hardware[cpu];
     return vmcbSevEs && hw !== undefined && hw.encryptionActive && hw.sevEs;
   }
-}
-
-/** The hardware of a CPU object is computed once per (SYSCFG request, RAM size): A, B and the diff share it. */
-const hardwareCache = new WeakMap<HostCpu, [Map<bigint, CpuHardware>, Map<bigint, CpuHardware>]>();
-
-function cachedHardwareOf(cpu: HostCpu, memEncrypt: boolean, ramBytes: bigint): CpuHardware {
-  let byConfig = hardwareCache.get(cpu);
-  if (!byConfig) {
-    byConfig = [new Map(), new Map()];
-    hardwareCache.set(cpu, byConfig);
-  }
-  const byRam = byConfig[memEncrypt ? 1 : 0];
-  let hw = byRam.get(ramBytes);
-  if (!hw) {
-    hw = Object.freeze(hardwareOf(cpu, memEncrypt, ramBytes));
-    byRam.set(ramBytes, hw);
-  }
-  return hw;
 }
 
 function layoutGuestMemory(memory: MemRange[]): Backing[] {

@@ -153,11 +153,22 @@ function apply(machine: Machine, d: Disposition): StepEnd {
   }
 }
 
+const PAGE_MASK = ~0xfffn;
+
+function byAddress(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The final nested PTE of every installed page and every page a step named (0 where none), by address. */
 function finalPtes(scenario: Scenario, hv: Hypervisor): Map<bigint, bigint> {
-  const pages = [...hv.npt.keys()];
-  for (const s of scenario.steps) pages.push(s.gpa & ~0xfffn);
-  pages.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const npt = hv.npt;
+  const pages = [...npt.keys()];
+  for (const s of scenario.steps) {
+    const page = s.gpa & PAGE_MASK;
+    if (!npt.has(page)) pages.push(page);
+  }
+  if (pages.length > 1) pages.sort(byAddress);
   const ptes = new Map<bigint, bigint>();
-  for (const p of pages) if (!ptes.has(p)) ptes.set(p, hv.npt.get(p) ?? 0n);
+  for (const p of pages) if (!ptes.has(p)) ptes.set(p, npt.get(p) ?? 0n);
   return ptes;
 }

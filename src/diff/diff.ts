@@ -284,8 +284,49 @@ export const CHECKS: readonly Check[] = [
   },
 ];
 
+/** Two events with the same kind and the same values in every field. */
+function sameEvent(x: Event, y: Event): boolean {
+  if (x.kind !== y.kind) return false;
+  for (const key in x) if (x[key as keyof Event] !== y[key as keyof Event]) return false;
+  return true;
+}
+
+/**
+ * Two event lists that are equal event by event, neither holding undefined behaviour. The reference's `rule`
+ * events (which rules it applied) are skipped: they record B's reasoning, not something either side observes.
+ */
+function sameEventsWithoutUb(x: readonly Event[], y: readonly Event[]): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < x.length && x[i]!.kind === "rule") i++;
+    while (j < y.length && y[j]!.kind === "rule") j++;
+    if (i === x.length || j === y.length) return i === x.length && j === y.length;
+    if (x[i]!.kind === "ub" || !sameEvent(x[i]!, y[j]!)) return false;
+    i++;
+    j++;
+  }
+}
+
+/**
+ * The fast path in front of the checks: two outcomes with the same creation result and reason, the same events
+ * at every step (raw, so their observable projections are equal too), no undefined behaviour and the same final
+ * PTEs. No check can find anything in them: every check compares the two sides (the undefined-behaviour check,
+ * the only one that looks at one side alone, needs a `ub` event). Most scenarios end here, without building
+ * observations, strings or a machine.
+ */
+function outcomesAgree(a: Outcome, b: Outcome): boolean {
+  if (a.create !== b.create || a.createReason !== b.createReason || a.steps.length !== b.steps.length) return false;
+  if (a.ptes.size !== b.ptes.size || !sameEventsWithoutUb(a.createEvents, b.createEvents)) return false;
+  for (let i = 0; i < a.steps.length; i++)
+    if (!sameEventsWithoutUb(a.steps[i]!.events, b.steps[i]!.events)) return false;
+  for (const [page, pte] of a.ptes) if (b.ptes.get(page) !== pte) return false;
+  return true;
+}
+
 /** All findings of one scenario's two outcomes, one per independent root cause; empty when the two agree. */
 export function diffOutcomes(scenario: Scenario, a: Outcome, b: Outcome): Finding[] {
+  if (outcomesAgree(a, b)) return [];
   const ctx: Context = { scenario, a, b, explainedSteps: new Set(), divergentSteps: new Set() };
   return CHECKS.flatMap((check) => check.run(ctx));
 }

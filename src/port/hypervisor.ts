@@ -23,11 +23,12 @@
  */
 import type { Machine } from "../cpu/machine";
 import type { Disposition, Hypervisor, HypervisorFactory, VmExit } from "../cpu/hypervisor";
+import type { Event } from "../cpu/events";
 import type { MemType, Scenario } from "../scenario/types";
 import { CContext } from "./c";
 import type { ghcb_sa } from "./ghcb";
-import { CPUID, cpu_set_vendor, new_cpu_info } from "./identcpu";
-import { newGlobals, type Kernel, type Tree } from "./kernel";
+import { CPUID, copy_cpu_info, cpu_set_vendor, new_cpu_info, type cpu_info } from "./identcpu";
+import { newGlobals, type identcpu_globals, type Kernel, type Tree } from "./kernel";
 import { pmap_bootstrap_env, pmap_create } from "./pmap";
 import { VM_MEM_MMIO, VM_MEM_RAM, VM_MEM_RESERVED, vm_create, type vm, type vm_create_params } from "./vmm";
 import {
@@ -93,15 +94,11 @@ export class PortHypervisor implements Hypervisor {
     const k = this.k;
     const machine = k.machine;
 
-    /* boot: cpu_attach -> identifycpu for every CPU, the boot CPU first */
-    for (let i = 0; i < machine.host.cpus.length; i++) {
-      const ci = new_cpu_info(i);
-      k.cpus.push(ci);
-      k.curcpu = i;
-      cpu_set_vendor(ci, CPUID(k, ci, 0).eax, machine.vendor(i));
-      k.tree.identifycpu(k, ci);
-      ci.ci_vmm_cap.vcc_svm.svm_decode_assist = machine.host.decodeAssist ? 1 : 0;
-    }
+    /* boot: cpu_attach -> identifycpu for every CPU, the boot CPU first (once per host and tree, see boot()) */
+    const booted = machine.hostState.derive(k.tree, () => boot(k.tree, machine));
+    Object.assign(k.g, booted.g);
+    k.cpus.push(...booted.cpus(machine.host.decodeAssist ? 1 : 0));
+    for (const e of booted.events) machine.emit(e);
     k.curcpu = 0;
 
     /* vmd(8): VMM_IOC_CREATE */
@@ -233,6 +230,52 @@ export class PortHypervisor implements Hypervisor {
     }
     return { kind: "error", errno: ret };
   }
+}
+
+/** The kernel state boot leaves for vmm: identcpu.c's globals, every CPU's cpu_info, and the UB it hit. */
+interface Booted {
+  g: identcpu_globals;
+  /** The cpu_info of every CPU with this svm_decode_assist; frozen: vmm only reads them after boot. */
+  cpus(decodeAssist: 0 | 1): readonly cpu_info[];
+  events: Event[];
+}
+
+/**
+ * cpu_attach -> identifycpu for every host CPU in order, the boot CPU first, on a fresh kernel. It reads only the
+ * CPUs (CPUID, vendor, SYSCFG), so its result is the same for every run on the same host: the machine's HostState
+ * keeps it per tree, and each run starts from it. The cpu_info are shared by those runs and frozen, so a write
+ * after boot would throw (an implementation-error finding) rather than leak into another run.
+ */
+function boot(tree: Tree, machine: Machine): Booted {
+  const events: Event[] = [];
+  const cx = new CContext((site, detail) => events.push({ kind: "ub", site, detail }));
+  const k: Kernel = {
+    machine,
+    cx,
+    g: newGlobals(),
+    cpus: [],
+    curcpu: 0,
+    pmap: pmap_bootstrap_env(cx, () => false),
+    curproc_pmap: pmap_create(),
+    tree,
+  };
+  for (let i = 0; i < machine.host.cpus.length; i++) {
+    const ci = new_cpu_info(i);
+    k.cpus.push(ci);
+    k.curcpu = i;
+    cpu_set_vendor(ci, CPUID(k, ci, 0).eax, machine.vendor(i));
+    k.tree.identifycpu(k, ci);
+  }
+  const withDecodeAssist = (assist: 0 | 1) =>
+    k.cpus.map((ci) => {
+      const copy = copy_cpu_info(ci);
+      copy.ci_vmm_cap.vcc_svm.svm_decode_assist = assist; /* cpu_check_vmm_cap, from the scenario */
+      Object.freeze(copy.ci_vmm_cap.vcc_svm);
+      Object.freeze(copy.ci_vmm_cap);
+      return Object.freeze(copy);
+    });
+  const byAssist: (readonly cpu_info[] | undefined)[] = [undefined, undefined];
+  return { g: k.g, cpus: (assist) => (byAssist[assist] ??= withDecodeAssist(assist)), events };
 }
 
 /** The HypervisorFactory of the port for one tree. */

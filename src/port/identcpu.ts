@@ -65,6 +65,11 @@ export function new_cpu_info(index: number): cpu_info {
   };
 }
 
+/** port-only: a copy of `ci` that shares nothing with it. */
+export function copy_cpu_info(ci: cpu_info): cpu_info {
+  return { ...ci, ci_vmm_cap: { vcc_svm: { ...ci.ci_vmm_cap.vcc_svm } } };
+}
+
 /** CPUID(code, eax, ebx, ecx, edx) executed on `ci`'s CPU; registers are u_int32_t. */
 export function CPUID(k: Kernel, ci: cpu_info, code: number): CpuidRegs {
   const r = k.machine.cpuid(ci.ci_cpuid, code);

@@ -586,3 +586,41 @@ describe("basis of the final PTEs", () => {
     expect([pte(masked).basis, pte(masked).policyRules]).toEqual(["policy", ["reservedOnEveryCpu"]]);
   });
 });
+
+describe("the fast path in front of the checks", () => {
+  it("reports undefined behaviour even when both sides show the same events", () => {
+    const ub = { kind: "ub", site: "x.c:f:a << b", detail: "1 << 64" } as const;
+    const o = (impl: string): Outcome => ({
+      impl,
+      create: 0,
+      createEvents: [],
+      steps: [{ events: [ub] }],
+      ptes: new Map(),
+    });
+    const s = fastPathScenario();
+    expect(diffOutcomes(s, o("posted"), o("posted")).map((f) => f.class)).toEqual([
+      "undefined-behaviour",
+      "undefined-behaviour",
+    ]);
+  });
+
+  it("finds nothing in equal outcomes, and the same as the checks when one value differs", () => {
+    const o = (pte: bigint, reason?: string): Outcome => ({
+      impl: "x",
+      create: 0,
+      ...(reason ? { createReason: reason } : {}),
+      createEvents: [],
+      steps: [{ events: [{ kind: "guest-access", hpa: 0x10000000n, memory: "guest-ram", write: false }] }],
+      ptes: new Map([[0n, pte]]),
+    });
+    const s = fastPathScenario();
+    expect(diffOutcomes(s, o(0x10000007n), o(0x10000007n))).toEqual([]);
+    expect(diffOutcomes(s, o(0x10000407n), o(0x10000007n)).map((f) => f.signature)).toEqual([
+      "pte-bits|both|bits:0x400",
+    ]);
+  });
+});
+
+function fastPathScenario(): Scenario {
+  return scenario({ steps: [{ op: "access", gpa: 0n, kind: "read", size: 4 }] });
+}

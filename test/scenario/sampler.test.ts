@@ -39,16 +39,6 @@ describe("createSampler", () => {
     }
     expect(PROFILES.genoa.cpu.cpuid.size).toBe(3);
   });
-
-  it("draws about 10^5 scenarios a second or more", () => {
-    const s = createSampler(42);
-    const n = 20000;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) s.next();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    // Measured ~1.3e5/s on this machine; the bound only catches a large slowdown.
-    expect(n / seconds).toBeGreaterThan(1e4);
-  });
 });
 
 describe("compileSampler", () => {
