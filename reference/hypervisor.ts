@@ -10,11 +10,10 @@ import { EINVAL } from "./errno";
 import { gpaKind } from "./memmap";
 import { insnBytesValid, npfAction } from "./npf";
 import { PAGE_OFFSET, mapsMemory, memoryPte, reservedBitsPte } from "./pte";
-import { pvclockAction } from "./pvclock";
-import { ghcbReachable, ghcbRequestKind, mmioNaeForMmio } from "./vmgexit";
+import { pvclockAction, pvclockArea, pvclockAtEntry } from "./pvclock";
+import { SW_EXITCODE, ghcbErrorFor, ghcbReachable, ghcbRequestKind, mmioNaeForMmio } from "./vmgexit";
 
 const RESUME: Disposition = Object.freeze({ kind: "resume" });
-const GHCB_ERROR: Disposition = Object.freeze({ kind: "resume-ghcb-error" });
 const FAIL: Disposition = Object.freeze({ kind: "error", errno: EINVAL });
 
 /** The host CPUs as the reference model decodes them, boot CPU first. */
@@ -33,6 +32,10 @@ export class ReferenceHypervisor implements Hypervisor {
   private sevEs = false;
   /** The nested-PTE bits reserved on every host CPU, written into MMIO entries of an SEV-ES guest. */
   private mmioMask = 0n;
+  /** The GPA of the guest's registered pvclock (null before it registered one). */
+  private pvclockGpa: bigint | null = null;
+  /** The last exit went to vmd: the next exit comes after vmd re-entered the guest. */
+  private atVmd = false;
 
   constructor(
     private readonly machine: Machine,
@@ -72,19 +75,43 @@ export class ReferenceHypervisor implements Hypervisor {
 
   handleExit(exit: VmExit, _cpu: number): Disposition {
     if (!this.created) return FAIL;
+    this.reenteredByVmd();
     switch (exit.code) {
       case SVM_VMEXIT_NPF:
-        return this.nestedPageFault(exit.exitinfo2, exit.insnLength);
+        return this.entered(this.nestedPageFault(exit.exitinfo2, exit.insnLength));
       case SVM_VMEXIT_VMGEXIT:
-        return this.vmgexit(exit.ghcbMsr);
+        return this.entered(this.vmgexit(exit.ghcbMsr));
     }
   }
 
   pvclock(gpa: bigint, _cpu: number): Disposition {
     if (!this.created) return FAIL;
-    const action = pvclockAction(this.kindOf(gpa), mapsMemory(this.npt.get(pageOf(gpa))));
+    this.reenteredByVmd();
+    const action = pvclockAction(pvclockArea(this.scenario.memory, gpa), mapsMemory(this.npt.get(pageOf(gpa))));
+    if (action !== "refuse") this.pvclockGpa = gpa;
     if (action === "write") this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
-    return RESUME;
+    return this.entered(RESUME);
+  }
+
+  /** Before the guest is entered again: the pvclock update (rule pvclockAtEntry). */
+  private guestEntry(): void {
+    const gpa = this.pvclockGpa;
+    if (gpa !== null && pvclockAtEntry(true, mapsMemory(this.npt.get(pageOf(gpa))))) {
+      this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
+    }
+  }
+
+  /** The guest is entered again after a disposition that resumes it; vmd re-enters it after an exit to vmd. */
+  private entered(d: Disposition): Disposition {
+    if (d.kind === "resume" || d.kind === "resume-ghcb-error") this.guestEntry();
+    if (d.kind === "vmd") this.atVmd = true;
+    return d;
+  }
+
+  private reenteredByVmd(): void {
+    if (!this.atVmd) return;
+    this.atVmd = false;
+    this.guestEntry();
   }
 
   private nestedPageFault(gpa: bigint, insnLength: number): Disposition {
@@ -96,13 +123,19 @@ export class ReferenceHypervisor implements Hypervisor {
       case "map-reserved":
         this.npt.set(page, reservedBitsPte(this.mmioMask));
         return RESUME;
-      case "vmd-assist":
+      case "vmd-assist": {
+        const valid = insnBytesValid(this.scenario.host.decodeAssist, insnLength);
         return {
           kind: "vmd",
           reason: "mmio-assist",
           gpa,
-          insnBytes: insnBytesValid(this.scenario.host.decodeAssist, insnLength),
+          insnBytes: valid,
+          insnLength: valid ? insnLength : 0,
+          size: 0n,
+          write: false,
+          dataGpa: 0n,
         };
+      }
       case "error":
         return FAIL;
     }
@@ -117,10 +150,19 @@ export class ReferenceHypervisor implements Hypervisor {
         this.machine.writeGhcb(hpa);
         return RESUME;
       case "mmio":
-        if (!mmioNaeForMmio(this.kindOf(request.swExitInfo1))) return GHCB_ERROR;
-        return { kind: "vmd", reason: "mmio-nae", gpa: request.swExitInfo1, insnBytes: false };
+        if (!mmioNaeForMmio(this.kindOf(request.swExitInfo1))) return ghcbError("mmio-not-mmio");
+        return {
+          kind: "vmd",
+          reason: "mmio-nae",
+          gpa: request.swExitInfo1,
+          insnBytes: false,
+          insnLength: 0,
+          size: request.swExitInfo2,
+          write: request.swExitCode === SW_EXITCODE.MMIO_WRITE,
+          dataGpa: request.swScratch,
+        };
       case "unsupported":
-        return GHCB_ERROR;
+        return ghcbError("unsupported");
     }
   }
 
@@ -134,6 +176,10 @@ export class ReferenceHypervisor implements Hypervisor {
     if (hpa === null) throw new Error(`reference: no host frame behind guest memory at 0x${gpa.toString(16)}`);
     return hpa;
   }
+}
+
+function ghcbError(why: Parameters<typeof ghcbErrorFor>[0]): Disposition {
+  return { kind: "resume-ghcb-error", ...ghcbErrorFor(why) };
 }
 
 function pageOf(gpa: bigint): bigint {

@@ -50,11 +50,13 @@ export { insnBytesValid, npfAction, type NpfAction } from "./npf";
 export {
   GHCB_MSR,
   SW_EXITCODE,
+  ghcbErrorFor,
   ghcbMsrNamesGhcb,
   ghcbReachable,
   ghcbRequestKind,
   mmioNaeForMmio,
+  type GhcbError,
   type GhcbRequestKind,
 } from "./vmgexit";
-export { pvclockAction, type PvclockAction } from "./pvclock";
+export { pvclockAction, pvclockArea, pvclockAtEntry, type PvclockAction } from "./pvclock";
 export { EINVAL } from "./errno";

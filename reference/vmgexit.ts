@@ -64,3 +64,23 @@ export function ghcbRequestKind(swExitCode: bigint): GhcbRequestKind {
 export function mmioNaeForMmio(kind: GpaKind): boolean {
   return kind === "mmio";
 }
+
+/** The error the host leaves in the GHCB: SW_EXITINFO1[31:0] and SW_EXITINFO2. */
+export interface GhcbError {
+  exitinfo1: bigint;
+  exitinfo2: bigint;
+}
+
+/**
+ * Rule `ghcbErrorFor`. GHCB spec 56421 §4.1 (SW_EXITINFO1 on return): 1 = "an exception is to be injected",
+ * SW_EXITINFO2 holding it in event-injection format (APM vol 2 §15.20: vector, type 3 = exception, bit 11
+ * error-code valid, bit 31 valid); 2 = the input was malformed, SW_EXITINFO2 naming why. The spec leaves the choice
+ * to the hypervisor. Policy, as Linux KVM (arch/x86/kvm/svm/sev.c): an event it does not serve is
+ * GHCB_HV_RESP_MALFORMED_INPUT (2) with GHCB_ERR_INVALID_EVENT (6); an MMIO NAE for a GPA that is not MMIO is the
+ * guest's mistake, answered with #GP(0) injected, as a real access to nothing would be.
+ */
+export function ghcbErrorFor(why: "unsupported" | "mmio-not-mmio"): GhcbError {
+  if (why === "unsupported") return { exitinfo1: 2n, exitinfo2: 6n };
+  const GP = 13n;
+  return { exitinfo1: 1n, exitinfo2: GP | (3n << 8n) | (1n << 11n) | (1n << 31n) };
+}

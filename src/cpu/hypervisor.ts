@@ -1,5 +1,6 @@
 // The interface every hypervisor implementation (the port's variants, the reference model) offers the machine.
 import type { Scenario } from "../scenario/types";
+import type { VmdExit } from "./events";
 import type { Machine } from "./machine";
 
 /** SVM exit codes the machine delivers as automatic exits (APM vol 2 Appendix C). */
@@ -15,8 +16,8 @@ export type VmExit =
 /** What the vcpu run loop does after the host handled an exit. */
 export type Disposition =
   | { kind: "resume" }
-  | { kind: "resume-ghcb-error" }
-  | { kind: "vmd"; reason: "mmio-assist" | "mmio-nae"; gpa: bigint; insnBytes: boolean }
+  | { kind: "resume-ghcb-error"; exitinfo1: bigint; exitinfo2: bigint }
+  | ({ kind: "vmd" } & VmdExit)
   | { kind: "error"; errno: number };
 
 export interface Hypervisor {

@@ -9,7 +9,7 @@ import {
   type Hypervisor,
   type HypervisorFactory,
 } from "./hypervisor";
-import { GHCB_REQUEST_CPUID, HostCrash, Machine } from "./machine";
+import { GHCB_REQUEST_CPUID, GHCB_SHARED_BUFFER, HostCrash, Machine } from "./machine";
 import { NPF_RSV, nestedWalk } from "./walk";
 
 /** Automatic exits one access may take before the run calls it no progress (a fault resumed into itself). */
@@ -61,7 +61,7 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
         const page = step.gpa & ~0xfffn;
         machine.guestGhcb = {
           gpa: page,
-          request: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n },
+          request: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n, swScratch: 0n },
         };
         return vmgexit(machine, hv, page, step.cpu ?? 0);
       }
@@ -70,7 +70,13 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
         const swExitCode = step.write ? SVM_VMGEXIT_MMIO_WRITE : SVM_VMGEXIT_MMIO_READ;
         machine.guestGhcb = {
           gpa: ghcbGpa,
-          request: { swExitCode, swExitInfo1: step.gpa, swExitInfo2: BigInt(step.size) },
+          // As Linux's #VC handler does: the data in the GHCB's shared buffer, SW_SCRATCH pointing at it.
+          request: {
+            swExitCode,
+            swExitInfo1: step.gpa,
+            swExitInfo2: BigInt(step.size),
+            swScratch: ghcbGpa + GHCB_SHARED_BUFFER,
+          },
         };
         return vmgexit(machine, hv, ghcbGpa, step.cpu ?? 0);
       }
@@ -131,10 +137,19 @@ function apply(machine: Machine, d: Disposition): StepEnd {
       machine.emit({ kind: "resume" });
       return "continue";
     case "resume-ghcb-error":
-      machine.emit({ kind: "ghcb-error" });
+      machine.emit({ kind: "ghcb-error", exitinfo1: d.exitinfo1, exitinfo2: d.exitinfo2 });
       return "continue";
     case "vmd":
-      machine.emit({ kind: "vmd-exit", reason: d.reason, gpa: d.gpa, insnBytes: d.insnBytes });
+      machine.emit({
+        kind: "vmd-exit",
+        reason: d.reason,
+        gpa: d.gpa,
+        insnBytes: d.insnBytes,
+        insnLength: d.insnLength,
+        size: d.size,
+        write: d.write,
+        dataGpa: d.dataGpa,
+      });
       return "continue";
     case "error":
       machine.emit({ kind: "vm-error", errno: d.errno });

@@ -1,5 +1,5 @@
 // Compares two outcomes of one scenario through a table of named checks, each with its class.
-import type { Event, Outcome } from "../cpu/events";
+import type { Event, EventKind, Outcome } from "../cpu/events";
 import { Machine } from "../cpu/machine";
 import { guestKind, type Scenario } from "../scenario/types";
 import { severityOf, type FindingClass } from "./classes";
@@ -133,6 +133,92 @@ function differingBits(xor: bigint): string {
   return `0x${flags.toString(16)}${address}${high}`;
 }
 
+type EventOf<K extends EventKind> = Extract<Event, { kind: K }>;
+
+/** Events of one kind in the steps both sides ran, paired in order: the i-th of A with the i-th of B. */
+function pairedEvents<K extends EventKind>(ctx: Context, kind: K): { step: number; a: EventOf<K>; b: EventOf<K> }[] {
+  const pairs: { step: number; a: EventOf<K>; b: EventOf<K> }[] = [];
+  const pick = (events: readonly Event[]) => events.filter((e): e is EventOf<K> => e.kind === kind);
+  const created = ctx.a.create === 0 && ctx.b.create === 0;
+  const steps = created ? Math.min(ctx.a.steps.length, ctx.b.steps.length) : 0;
+  for (let step = -1; step < steps; step++) {
+    const ea = pick(step < 0 ? ctx.a.createEvents : ctx.a.steps[step]!.events);
+    const eb = pick(step < 0 ? ctx.b.createEvents : ctx.b.steps[step]!.events);
+    for (let i = 0; i < Math.min(ea.length, eb.length); i++) pairs.push({ step, a: ea[i]!, b: eb[i]! });
+  }
+  return pairs;
+}
+
+/**
+ * A check of one field of an event both sides show at the same place: the same exit, error or answer with a
+ * different value. `word` gives the value for the signature (stable: a relation or a small number), `shown` for the
+ * detail. One finding per signature.
+ */
+function fieldCheck<K extends EventKind>(
+  name: string,
+  kind: K,
+  cls: FindingClass,
+  word: (e: EventOf<K>, ctx: Context, step: number) => string,
+  shown: (e: EventOf<K>) => string,
+): Check {
+  return {
+    name,
+    run(ctx) {
+      const found = new Map<string, Finding>();
+      for (const { step, a, b } of pairedEvents(ctx, kind)) {
+        if (shown(a) === shown(b)) continue;
+        const key = `${name}|${stepLabel(ctx, step)}|A:${word(a, ctx, step)}|B:${word(b, ctx, step)}`;
+        const detail = `${name} (step ${step}): ${ctx.a.impl} ${shown(a)}, ${ctx.b.impl} ${shown(b)}`;
+        const f = finding(ctx, cls, step, "both", key, detail);
+        if (!found.has(f.signature)) found.set(f.signature, f);
+      }
+      return [...found.values()];
+    },
+  };
+}
+
+const hexOf = (v: bigint) => `0x${v.toString(16)}`;
+
+/** A GPA handed to vmd, relative to the step's own GPA: the same, its page, or elsewhere (by region). */
+function gpaWord(gpa: bigint, ctx: Context, step: number): string {
+  const s = ctx.scenario.steps[step];
+  if (s && gpa === s.gpa) return "step-gpa";
+  if (s && gpa === (s.gpa & ~0xfffn)) return "step-page";
+  return regionOf(ctx.scenario.memory, gpa);
+}
+
+/**
+ * The guest pages a side's host touches on the guest's behalf for the first time in each step, as `purpose@page`,
+ * and the purposes for which it reached something else than guest RAM in that step (the exposure and crash checks'
+ * findings, left to them).
+ */
+function firstGuestTouches(o: Outcome): { fresh: Set<string>; elsewhere: Set<string> }[] {
+  const seen = new Set<string>();
+  return o.steps.map((s) => {
+    const fresh = new Set<string>();
+    const elsewhere = new Set<string>();
+    for (const e of s.events) {
+      if (e.kind !== "host-access") continue;
+      if (e.memory !== "guest-ram") {
+        elsewhere.add(e.purpose);
+        continue;
+      }
+      const touch = `${e.purpose}@${hexOf(e.pa & ~0xfffn)}`;
+      if (!seen.has(touch)) fresh.add(touch);
+      seen.add(touch);
+    }
+    return { fresh, elsewhere };
+  });
+}
+
+/** Software-available bits of a PTE (APM vol 2 §5.4.1, Figure 5-21: "AVL" bits 11:9 and 62:52). */
+export const PTE_SOFTWARE_BITS = (0x7n << 9n) | (0x7ffn << 52n);
+
+/** Whether an entry maps memory for some access on some CPU: then every bit but the software bits matters. */
+function mapsSomething(behaviour: string): boolean {
+  return behaviour.split(" ").some((p) => /:(guest-ram|host-ram|none)@/.test(p));
+}
+
 /** The checks, in the order their findings are listed. */
 export const CHECKS: readonly Check[] = [
   {
@@ -234,6 +320,7 @@ export const CHECKS: readonly Check[] = [
           ];
         }
         const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
+        if (mapsSomething(ba) && ((pa ^ pb) & ~PTE_SOFTWARE_BITS) !== 0n) continue; // "final-pte-attributes"
         const signature = `pte-bits|both|bits:${differingBits(pa ^ pb)}`;
         if (!bitsOnly.has(signature)) {
           bitsOnly.set(signature, {
@@ -247,6 +334,123 @@ export const CHECKS: readonly Check[] = [
         }
       }
       return [...bitsOnly.values()];
+    },
+  },
+  {
+    name: "vm-creation-errno",
+    run(ctx) {
+      if (ctx.a.create === 0 || ctx.b.create === 0 || ctx.a.create === ctx.b.create) return [];
+      const key = `create-errno|A:${ctx.a.create}|B:${ctx.b.create}`;
+      const detail = `VM creation refused with errno ${ctx.a.create} (${ctx.a.impl}) and ${ctx.b.create} (${ctx.b.impl})`;
+      return [finding(ctx, "exit-mismatch", -1, "both", key, detail)];
+    },
+  },
+  fieldCheck(
+    "run-errno",
+    "vm-error",
+    "exit-mismatch",
+    (e) => String(e.errno),
+    (e) => `errno ${e.errno}`,
+  ),
+  fieldCheck(
+    "ghcb-error-code",
+    "ghcb-error",
+    "exit-mismatch",
+    (e) => `${e.exitinfo1}/${hexOf(e.exitinfo2)}`,
+    (e) => `SW_EXITINFO1 ${hexOf(e.exitinfo1)} SW_EXITINFO2 ${hexOf(e.exitinfo2)}`,
+  ),
+  fieldCheck(
+    "vmd-exit-gpa",
+    "vmd-exit",
+    "exit-mismatch",
+    (e, ctx, step) => gpaWord(e.gpa, ctx, step),
+    (e) => hexOf(e.gpa),
+  ),
+  fieldCheck(
+    "vmd-exit-insn-length",
+    "vmd-exit",
+    "exit-mismatch",
+    (e) => String(e.insnLength),
+    (e) => `${e.insnLength} instruction bytes`,
+  ),
+  fieldCheck(
+    "vmd-exit-nae-size",
+    "vmd-exit",
+    "exit-mismatch",
+    (e, ctx, step) =>
+      BigInt((ctx.scenario.steps[step] as { size?: number }).size ?? -1) === e.size ? "step-size" : hexOf(e.size),
+    (e) => `size ${hexOf(e.size)}`,
+  ),
+  fieldCheck(
+    "vmd-exit-direction",
+    "vmd-exit",
+    "exit-mismatch",
+    (e) => (e.write ? "write" : "read"),
+    (e) => (e.write ? "write" : "read"),
+  ),
+  fieldCheck(
+    "vmd-exit-data",
+    "vmd-exit",
+    "exit-mismatch",
+    (e) => ((e.dataGpa & 0xfffn) === 0x800n ? "shared-buffer" : e.dataGpa === 0n ? "none" : "elsewhere"),
+    (e) => `data at ${hexOf(e.dataGpa)}`,
+  ),
+  {
+    name: "guest-pages-touched",
+    run(ctx) {
+      if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
+      const ta = firstGuestTouches(ctx.a);
+      const tb = firstGuestTouches(ctx.b);
+      const found = new Map<string, Finding>();
+      let machine: Machine | null = null;
+      for (let step = 0; step < Math.min(ta.length, tb.length); step++) {
+        const elsewhere = new Set([...ta[step]!.elsewhere, ...tb[step]!.elsewhere]);
+        const keep = (t: Set<string>) => new Set([...t].filter((touch) => !elsewhere.has(touch.split("@")[0]!)));
+        const [sa, sb] = [keep(ta[step]!.fresh), keep(tb[step]!.fresh)];
+        if (sa.size === sb.size && [...sa].every((t) => sb.has(t))) continue;
+        machine ??= new Machine(ctx.scenario);
+        const own = machine.backingOf(ctx.scenario.steps[step]!.gpa & ~0xfffn);
+        const words = (touches: Set<string>) => {
+          const w = [...touches].map((t) => {
+            const [purpose, page] = t.split("@") as [string, string];
+            return `${purpose}:${own !== null && BigInt(page) === own ? "step-page" : "other-page"}`;
+          });
+          return w.length === 0 ? "nothing" : [...new Set(w)].sort().join(",");
+        };
+        const key = `guest-pages|${stepLabel(ctx, step)}|A:${words(sa)}|B:${words(sb)}`;
+        const list = (t: Set<string>) => (t.size === 0 ? "nothing" : [...t].join(" "));
+        const detail = `host accesses to guest memory (step ${step}): ${ctx.a.impl} ${list(sa)}, ${ctx.b.impl} ${list(sb)}`;
+        const f = finding(ctx, "guest-memory-mismatch", step, "both", key, detail);
+        if (!found.has(f.signature)) found.set(f.signature, f);
+      }
+      return [...found.values()];
+    },
+  },
+  {
+    name: "final-pte-attributes",
+    run(ctx) {
+      if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
+      let machine: Machine | null = null;
+      const found = new Map<string, Finding>();
+      const pages = [...new Set([...ctx.a.ptes.keys(), ...ctx.b.ptes.keys()])].sort((x, y) =>
+        x < y ? -1 : x > y ? 1 : 0,
+      );
+      for (const page of pages) {
+        const pa = ctx.a.ptes.get(page) ?? 0n;
+        const pb = ctx.b.ptes.get(page) ?? 0n;
+        const meaningful = (pa ^ pb) & ~PTE_SOFTWARE_BITS;
+        if (meaningful === 0n) continue;
+        machine ??= new Machine(ctx.scenario);
+        const ba = pteBehaviour(machine, page, pa);
+        // Different behaviour is "final-pte"'s finding; an entry that maps nothing has no attributes that matter.
+        if (ba !== pteBehaviour(machine, page, pb) || !mapsSomething(ba)) continue;
+        const region = regionOf(ctx.scenario.memory, page);
+        const key = `pte-attributes|${region}|bits:${differingBits(meaningful)}`;
+        const detail = `nested PTE of page ${hexOf(page)} (${region}): ${hexOf(pa)} vs ${hexOf(pb)}, same walk, bits ${hexOf(meaningful)} differ`;
+        const f = finding(ctx, "pte-mismatch", null, "both", key, detail);
+        if (!found.has(f.signature)) found.set(f.signature, f);
+      }
+      return [...found.values()];
     },
   },
 ];

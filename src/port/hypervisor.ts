@@ -41,6 +41,7 @@ import {
   SVM_VMEXIT_NPF,
   VEE_BYTES_VALID,
   VEE_FAULT_MMIO_ASSIST,
+  VEI_DIR_OUT,
   new_vcpu,
   vcpu_init,
   vcpu_run_svm_enter,
@@ -165,7 +166,11 @@ export class PortHypervisor implements Hypervisor {
     /* the guest reads the status the host left in SW_EXITINFO1[31:0] (GHCB spec 56421: 0 is success) */
     const ghcb = this.storedGhcb();
     if (exit.code !== SVM_VMEXIT_NPF && d.kind === "resume" && ghcb && (ghcb.v_sw_exitinfo1 & 0xffffffffn) !== 0n) {
-      return { kind: "resume-ghcb-error" };
+      return {
+        kind: "resume-ghcb-error",
+        exitinfo1: ghcb.v_sw_exitinfo1 & 0xffffffffn,
+        exitinfo2: ghcb.v_sw_exitinfo2,
+      };
     }
     return d;
   }
@@ -220,16 +225,33 @@ export class PortHypervisor implements Hypervisor {
       vcpu.vc_gueststate.vg_exit_reason === SVM_VMEXIT_NPF &&
       vee.vee_fault_type === VEE_FAULT_MMIO_ASSIST
     ) {
+      /* vmd reads vc_exit.vee: the fault type, VEE_BYTES_VALID and vee_insn_len (and the bytes) */
+      const insnBytes = (vee.vee_insn_info & VEE_BYTES_VALID) !== 0;
       return {
         kind: "vmd",
         reason: "mmio-assist",
         gpa: vcpu.vc_control.v_exitinfo2,
-        insnBytes: (vee.vee_insn_info & VEE_BYTES_VALID) !== 0,
+        insnBytes,
+        insnLength: vee.vee_insn_len,
+        size: 0n,
+        write: false,
+        dataGpa: 0n,
       };
     }
     const reason = vcpu.vc_gueststate.vg_exit_reason;
     if (ret === EAGAIN && (reason === SEV_VMGEXIT_MMIO_READ || reason === SEV_VMGEXIT_MMIO_WRITE)) {
-      return { kind: "vmd", reason: "mmio-nae", gpa: vcpu.vc_exit.vem.vem_gpa, insnBytes: false };
+      /* vmd reads vc_exit.vem: vem_gpa, vem_size, vem_dir, vem_data_gpa */
+      const vem = vcpu.vc_exit.vem;
+      return {
+        kind: "vmd",
+        reason: "mmio-nae",
+        gpa: vem.vem_gpa,
+        insnBytes: false,
+        insnLength: 0,
+        size: vem.vem_size,
+        write: vem.vem_dir === VEI_DIR_OUT,
+        dataGpa: vem.vem_data_gpa,
+      };
     }
     return { kind: "error", errno: ret };
   }

@@ -563,6 +563,7 @@ export function ghcb_load(k: Kernel, va: bigint): ghcb_sa {
   ghcb.v_sw_exitcode = req.swExitCode;
   ghcb.v_sw_exitinfo1 = req.swExitInfo1;
   ghcb.v_sw_exitinfo2 = req.swExitInfo2;
+  ghcb.v_sw_scratch = req.swScratch;
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITCODE);
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITINFO1);
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITINFO2);

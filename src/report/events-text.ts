@@ -29,11 +29,15 @@ export function eventText(e: Event): string {
     case "resume":
       return "host resumes the guest";
     case "vmd-exit":
-      return `exit to vmd: ${e.reason} at gpa ${hex(e.gpa)}${e.insnBytes ? " (instruction bytes valid)" : ""}`;
+      if (e.reason === "mmio-nae") {
+        const dir = e.write ? "write" : "read";
+        return `exit to vmd: mmio-nae ${dir} of ${e.size} bytes at gpa ${hex(e.gpa)}, data at ${hex(e.dataGpa)}`;
+      }
+      return `exit to vmd: ${e.reason} at gpa ${hex(e.gpa)}${e.insnBytes ? ` (${e.insnLength} instruction bytes valid)` : ""}`;
     case "vm-error":
       return `VMM_IOC_RUN fails: errno ${e.errno}`;
     case "ghcb-error":
-      return "the host returns an error in the GHCB";
+      return `the host returns an error in the GHCB: SW_EXITINFO1 ${hex(e.exitinfo1)}, SW_EXITINFO2 ${hex(e.exitinfo2)}`;
     case "vc":
       return `#VC in the guest, error code ${hex(e.code)}`;
     case "guest-access":

@@ -221,12 +221,30 @@ describe("dispositions", () => {
     const { outcome } = run(sc, {
       npf: (h, gpa) =>
         gpa === MMIO
-          ? { kind: "vmd", reason: "mmio-assist", gpa, insnBytes: true }
+          ? {
+              kind: "vmd",
+              reason: "mmio-assist",
+              gpa,
+              insnBytes: true,
+              insnLength: 15,
+              size: 0n,
+              write: false,
+              dataGpa: 0n,
+            }
           : (h.mapBacking(gpa), { kind: "resume" }),
     });
     expect(outcome.steps[0]!.events).toEqual([
       { kind: "npf-exit", gpa: MMIO, errorCode: NPF_US | NPF_FINAL },
-      { kind: "vmd-exit", reason: "mmio-assist", gpa: MMIO, insnBytes: true },
+      {
+        kind: "vmd-exit",
+        reason: "mmio-assist",
+        gpa: MMIO,
+        insnBytes: true,
+        insnLength: 15,
+        size: 0n,
+        write: false,
+        dataGpa: 0n,
+      },
     ]);
     expect(outcome.steps).toHaveLength(2);
   });
@@ -243,7 +261,7 @@ describe("dispositions", () => {
   it("records a GHCB error answer and goes on", () => {
     const sc = scenario({ steps: [{ op: "ghcb", gpa: 0x1000n }, access(RAM)] });
     const { outcome } = run(sc, {
-      vmgexit: () => ({ kind: "resume-ghcb-error" }),
+      vmgexit: () => ({ kind: "resume-ghcb-error", exitinfo1: 2n, exitinfo2: 6n }),
       npf: (h, gpa) => (h.mapBacking(gpa), { kind: "resume" }),
     });
     expect(kinds(outcome.steps[0]!.events)).toEqual(["vmgexit", "host-access", "ghcb-error"]);
@@ -341,7 +359,16 @@ describe("final PTEs", () => {
       create: (h) => (h.npt.set(0x9000n, 0x77n), 0),
       npf: (h, gpa) =>
         gpa === MMIO
-          ? { kind: "vmd", reason: "mmio-assist", gpa, insnBytes: false }
+          ? {
+              kind: "vmd",
+              reason: "mmio-assist",
+              gpa,
+              insnBytes: false,
+              insnLength: 0,
+              size: 0n,
+              write: false,
+              dataGpa: 0n,
+            }
           : (h.mapBacking(gpa), { kind: "resume" }),
     });
     expect([...outcome.ptes.keys()]).toEqual([0x3000n, 0x5000n, 0x9000n, MMIO & ~0xfffn]);
@@ -369,7 +396,7 @@ describe("the GHCB, MMIO NAE and pvclock steps", () => {
       {
         exit: { code: SVM_VMEXIT_VMGEXIT, ghcbMsr: 0x1000n },
         cpu: 0,
-        ghcb: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n },
+        ghcb: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n, swScratch: 0n },
       },
     ]);
     expect(hv.machine.guestGhcb?.gpa).toBe(0x1000n);
@@ -388,21 +415,44 @@ describe("the GHCB, MMIO NAE and pvclock steps", () => {
       vmgexit: (_h, ghcb) =>
         ghcb.swExitCode === GHCB_REQUEST_CPUID
           ? { kind: "resume" }
-          : { kind: "vmd", reason: "mmio-nae", gpa: ghcb.swExitInfo1, insnBytes: false },
+          : {
+              kind: "vmd",
+              reason: "mmio-nae",
+              gpa: ghcb.swExitInfo1,
+              insnBytes: false,
+              insnLength: 0,
+              size: ghcb.swExitInfo2,
+              write: ghcb.swExitCode === SVM_VMGEXIT_MMIO_WRITE,
+              dataGpa: ghcb.swScratch,
+            },
     });
     expect(hv.calls.map((c) => c.exit)).toEqual([
       { code: SVM_VMEXIT_VMGEXIT, ghcbMsr: 0x1000n },
       { code: SVM_VMEXIT_VMGEXIT, ghcbMsr: 0x1000n },
       { code: SVM_VMEXIT_VMGEXIT, ghcbMsr: 0x1000n },
     ]);
-    expect(hv.calls[1]!.ghcb).toEqual({ swExitCode: SVM_VMGEXIT_MMIO_READ, swExitInfo1: MMIO, swExitInfo2: 4n });
-    expect(hv.calls[2]!.ghcb).toEqual({ swExitCode: SVM_VMGEXIT_MMIO_WRITE, swExitInfo1: MMIO + 8n, swExitInfo2: 8n });
+    expect(hv.calls[1]!.ghcb).toEqual({
+      swExitCode: SVM_VMGEXIT_MMIO_READ,
+      swExitInfo1: MMIO,
+      swExitInfo2: 4n,
+      swScratch: 0x1800n,
+    });
+    expect(hv.calls[2]!.ghcb).toEqual({
+      swExitCode: SVM_VMGEXIT_MMIO_WRITE,
+      swExitInfo1: MMIO + 8n,
+      swExitInfo2: 8n,
+      swScratch: 0x1800n,
+    });
     expect(hv.calls.map((c) => c.cpu)).toEqual([0, 0, 1]);
     expect(outcome.steps[2]!.events.at(-1)).toEqual({
       kind: "vmd-exit",
       reason: "mmio-nae",
       gpa: MMIO + 8n,
       insnBytes: false,
+      insnLength: 0,
+      size: 8n,
+      write: true,
+      dataGpa: 0x1800n,
     });
   });
 
@@ -410,7 +460,12 @@ describe("the GHCB, MMIO NAE and pvclock steps", () => {
     const sc = scenario({ steps: [{ op: "mmio-nae", gpa: MMIO, write: false, size: 2 }] });
     const { outcome, hv } = run(sc, {});
     expect(outcome.steps[0]!.events[0]).toEqual({ kind: "vmgexit", ghcbGpa: 0n });
-    expect(hv.calls[0]!.ghcb).toEqual({ swExitCode: SVM_VMGEXIT_MMIO_READ, swExitInfo1: MMIO, swExitInfo2: 2n });
+    expect(hv.calls[0]!.ghcb).toEqual({
+      swExitCode: SVM_VMGEXIT_MMIO_READ,
+      swExitInfo1: MMIO,
+      swExitInfo2: 2n,
+      swScratch: 0x800n,
+    });
   });
 
   it("pvclock: the host's pvclock update is called with the GPA and CPU, without any VMGEXIT", () => {

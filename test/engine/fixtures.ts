@@ -28,7 +28,17 @@ function fake(name: string, mmio: "vmd" | "frame0", ramFlags = 0n): HypervisorFa
           return { kind: "resume" };
         }
         if (!isMmio(gpa)) return { kind: "error", errno: 14 };
-        if (mmio === "vmd") return { kind: "vmd", reason: "mmio-assist", gpa, insnBytes: false };
+        if (mmio === "vmd")
+          return {
+            kind: "vmd",
+            reason: "mmio-assist",
+            gpa,
+            insnBytes: false,
+            insnLength: 0,
+            size: 0n,
+            write: false,
+            dataGpa: 0n,
+          };
         npt.set(page, PTE_URWP);
         return { kind: "resume" };
       },

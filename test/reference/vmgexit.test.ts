@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  ghcbErrorFor,
   GHCB_MSR,
   SW_EXITCODE,
   ghcbMsrNamesGhcb,
@@ -57,5 +58,20 @@ describe("mmioNaeForMmio", () => {
     expect(mmioNaeForMmio("mmio")).toBe(true);
     expect(mmioNaeForMmio("memory")).toBe(false);
     expect(mmioNaeForMmio("none")).toBe(false);
+  });
+});
+
+describe("ghcbErrorFor", () => {
+  it("answers an unserved event as Linux KVM does: malformed input, invalid event", () => {
+    expect(ghcbErrorFor("unsupported")).toEqual({ exitinfo1: 2n, exitinfo2: 6n });
+  });
+
+  it("answers an MMIO NAE for a GPA that is not MMIO with #GP(0) to inject", () => {
+    const { exitinfo1, exitinfo2 } = ghcbErrorFor("mmio-not-mmio");
+    expect(exitinfo1).toBe(1n);
+    expect(exitinfo2 & 0xffn).toBe(13n); // vector #GP
+    expect((exitinfo2 >> 8n) & 7n).toBe(3n); // type: exception
+    expect(exitinfo2 & (1n << 11n)).not.toBe(0n); // error code valid
+    expect(exitinfo2 & (1n << 31n)).not.toBe(0n); // valid
   });
 });
