@@ -6,12 +6,22 @@ import type { Machine } from "../src/cpu/machine";
 import type { Scenario } from "../src/scenario/types";
 import { createDecision } from "./create";
 import { decodeHostCpu, type HostCpuView } from "./cpuid";
-import { EINVAL } from "./errno";
+import { EINVAL, ENOMEM } from "./errno";
+import { outOfMemoryFails } from "./memory";
 import { gpaKind } from "./memmap";
 import { insnBytesValid, npfAction } from "./npf";
 import { PAGE_OFFSET, mapsMemory, memoryPte, reservedBitsPte } from "./pte";
-import { pvclockAction, pvclockArea, pvclockAtEntry } from "./pvclock";
-import { SW_EXITCODE, ghcbErrorFor, ghcbReachable, ghcbRequestKind, mmioNaeForMmio } from "./vmgexit";
+import { pvclockAction, pvclockArea, pvclockAtEntry, wallClockArea, PVCLOCK_WALL_CLOCK_SIZE } from "./pvclock";
+import {
+  GHCB_MSR,
+  SW_EXITCODE,
+  ghcbErrorFor,
+  ghcbMsrProtocolAnswer,
+  ghcbReachable,
+  ghcbRequestKind,
+  mmioNaeForMmio,
+} from "./vmgexit";
+import { fieldMask } from "./bits";
 
 const RESUME: Disposition = Object.freeze({ kind: "resume" });
 const FAIL: Disposition = Object.freeze({ kind: "error", errno: EINVAL });
@@ -36,11 +46,17 @@ export class ReferenceHypervisor implements Hypervisor {
   private pvclockGpa: bigint | null = null;
   /** The last exit went to vmd: the next exit comes after vmd re-entered the guest. */
   private atVmd = false;
+  /** Entries left for mapping guest pages (scenario host.pvEntries; null: unlimited), rule outOfMemoryFails. */
+  private mappingEntries: number | null;
+  /** Guest pages the host has mapped for itself (vmd's mapping), each taking an entry once. */
+  private readonly hostMapped = new Set<bigint>();
 
   constructor(
     private readonly machine: Machine,
     private readonly scenario: Scenario,
-  ) {}
+  ) {
+    this.mappingEntries = scenario.host.pvEntries ?? null;
+  }
 
   createVm(): number {
     const decision = createDecision({
@@ -93,6 +109,28 @@ export class ReferenceHypervisor implements Hypervisor {
     return this.entered(RESUME);
   }
 
+  wallclock(gpa: bigint, _cpu: number): Disposition {
+    if (!this.created) return FAIL;
+    this.reenteredByVmd();
+    const first = pageOf(gpa);
+    const last = pageOf(gpa + PVCLOCK_WALL_CLOCK_SIZE - 1n);
+    const mapped = mapsMemory(this.npt.get(first)) && mapsMemory(this.npt.get(last));
+    if (pvclockAction(wallClockArea(this.scenario.memory, gpa), mapped) === "write") {
+      this.machine.directMapAccess(this.backing(gpa), true, "wallclock");
+      if (last !== first) this.machine.directMapAccess(this.backing(last), true, "wallclock");
+    }
+    return this.entered(RESUME);
+  }
+
+  /** vmd restores the pvclock from outside the run loop: a registration as the guest's own, without an entry. */
+  vmdPvclock(gpa: bigint): Disposition {
+    if (!this.created) return FAIL;
+    const action = pvclockAction(pvclockArea(this.scenario.memory, gpa), mapsMemory(this.npt.get(pageOf(gpa))));
+    if (action !== "refuse") this.pvclockGpa = gpa;
+    if (action === "write") this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
+    return RESUME;
+  }
+
   /** Before the guest is entered again: the pvclock update (rule pvclockAtEntry). */
   private guestEntry(): void {
     const gpa = this.pvclockGpa;
@@ -117,9 +155,15 @@ export class ReferenceHypervisor implements Hypervisor {
   private nestedPageFault(gpa: bigint, insnLength: number): Disposition {
     const page = pageOf(gpa);
     switch (npfAction(this.kindOf(gpa), this.sevEs)) {
-      case "map-memory":
+      case "map-memory": {
+        const hostNeeds = this.hostMapped.has(page) ? 0 : 1;
+        const left = outOfMemoryFails(this.mappingEntries, hostNeeds + 1);
+        if (left === "fail") return { kind: "error", errno: ENOMEM };
+        this.mappingEntries = left;
+        this.hostMapped.add(page);
         this.npt.set(page, memoryPte(this.backing(page)));
         return RESUME;
+      }
       case "map-reserved":
         this.npt.set(page, reservedBitsPte(this.mmioMask));
         return RESUME;
@@ -142,6 +186,10 @@ export class ReferenceHypervisor implements Hypervisor {
   }
 
   private vmgexit(ghcbMsr: bigint): Disposition {
+    if ((ghcbMsr & fieldMask(GHCB_MSR.GHCBInfo)) !== 0n) {
+      const answer = ghcbMsrProtocolAnswer(ghcbMsr);
+      return answer === "terminate" ? FAIL : { kind: "resume-msr", ghcbMsr: answer };
+    }
     if (!ghcbReachable(ghcbMsr, this.kindOf(ghcbMsr), mapsMemory(this.npt.get(pageOf(ghcbMsr))))) return FAIL;
     const hpa = this.backing(ghcbMsr);
     const request = this.machine.readGhcb(hpa);

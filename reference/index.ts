@@ -51,6 +51,7 @@ export {
   GHCB_MSR,
   SW_EXITCODE,
   ghcbErrorFor,
+  ghcbMsrProtocolAnswer,
   ghcbMsrNamesGhcb,
   ghcbReachable,
   ghcbRequestKind,
@@ -58,5 +59,6 @@ export {
   type GhcbError,
   type GhcbRequestKind,
 } from "./vmgexit";
-export { pvclockAction, pvclockArea, pvclockAtEntry, type PvclockAction } from "./pvclock";
-export { EINVAL } from "./errno";
+export { pvclockAction, pvclockArea, pvclockAtEntry, wallClockArea, type PvclockAction } from "./pvclock";
+export { outOfMemoryFails } from "./memory";
+export { EINVAL, ENOMEM } from "./errno";

@@ -14,10 +14,27 @@ export const PVCLOCK_TIME_INFO_SIZE = 32n;
  */
 export function pvclockArea(ranges: readonly MemRange[], gpa: bigint, size = PVCLOCK_TIME_INFO_SIZE): GpaKind {
   const start = gpa & ~1n;
+  return memoryArea(ranges, start, size, true);
+}
+
+/** sizeof(struct pvclock_wall_clock): 12 bytes (msr.rst, MSR_KVM_WALL_CLOCK: version, sec, nsec as u32). */
+export const PVCLOCK_WALL_CLOCK_SIZE = 12n;
+
+/**
+ * Rule `wallClockArea`. Linux Documentation/virt/kvm/x86/msr.rst, MSR_KVM_WALL_CLOCK_NEW: "data: 4-byte aligned
+ * physical address of a memory area which must be in guest RAM" (no enable bit: the host writes the wall clock once,
+ * at the WRMSR). Linux KVM writes it with kvm_write_guest, which crosses pages; the area must lie in one guest-memory
+ * range.
+ */
+export function wallClockArea(ranges: readonly MemRange[], gpa: bigint): GpaKind {
+  return memoryArea(ranges, gpa, PVCLOCK_WALL_CLOCK_SIZE, false);
+}
+
+function memoryArea(ranges: readonly MemRange[], start: bigint, size: bigint, onePage: boolean): GpaKind {
   const kind = gpaKind(ranges, start);
   if (kind !== "memory") return kind;
   const last = start + size - 1n;
-  const samePage = start >> 12n === last >> 12n;
+  const samePage = !onePage || start >> 12n === last >> 12n;
   return samePage && rangeContaining(ranges, last) === rangeContaining(ranges, start) ? "memory" : "none";
 }
 

@@ -84,3 +84,18 @@ export function ghcbErrorFor(why: "unsupported" | "mmio-not-mmio"): GhcbError {
   const GP = 13n;
   return { exitinfo1: 1n, exitinfo2: GP | (3n << 8n) | (1n << 11n) | (1n << 31n) };
 }
+
+/**
+ * Rule `ghcbMsrProtocolAnswer`. GHCB spec 56421 §2.3.1 (GHCB MSR protocol): GHCBInfo 0x004 "CPUID Request",
+ * GHCBData[31:30] the register (0 EAX … 3 EDX), [63:32] the function; the answer is GHCBInfo 0x005 "CPUID Response"
+ * with the same register bits and the value in [63:32] (the CPUID values are not modelled: 0 here; the diff compares
+ * bits 31:0). GHCBInfo 0x100 "Termination Request": the guest asks to be terminated; the VM stops (older Linux KVM
+ * returned -EINVAL from KVM_RUN; vmm's run contract: "EINVAL: an error occurred"). Any other request: as Linux KVM
+ * sev_handle_vmgexit_msr_protocol, "Error, keep GHCB MSR value as-is" and resume.
+ */
+export function ghcbMsrProtocolAnswer(msr: bigint): bigint | "terminate" {
+  const info = msr & fieldMask(GHCB_MSR.GHCBInfo);
+  if (info === 0x004n) return 0x005n | (msr & 0xc0000000n);
+  if (info === 0x100n) return "terminate";
+  return msr;
+}

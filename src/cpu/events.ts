@@ -32,6 +32,8 @@ export type Event =
   | ({ kind: "vmd-exit" } & VmdExit)
   /** VMM_IOC_RUN failed with an errno: the VM stops. */
   | { kind: "vm-error"; errno: number }
+  /** The host answered a GHCB MSR protocol request and resumed: the GHCB MSR value the guest reads back. */
+  | { kind: "ghcb-msr-response"; value: bigint }
   /** The host answered the guest's VMGEXIT with an error in the GHCB (SW_EXITINFO1[31:0] != 0, SW_EXITINFO2). */
   | { kind: "ghcb-error"; exitinfo1: bigint; exitinfo2: bigint }
   /** #VC delivered in the guest with its error code (the exit code). */
@@ -47,7 +49,7 @@ export type Event =
   /** The guest access did not complete after the retry bound: the host resumes it into the same fault. */
   | { kind: "no-progress"; exits: number };
 
-export type HostAccessPurpose = "ghcb" | "pvclock";
+export type HostAccessPurpose = "ghcb" | "pvclock" | "wallclock";
 
 export type EventKind = Event["kind"];
 

@@ -57,8 +57,14 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
         return runAccess(machine, hv, step);
       case "ghcb": {
         // A GHCB is a page (GHCB spec 56421 §2.2): the MSR holds the page's GPA. The low 12 bits of the MSR select
-        // the MSR protocol instead (§2.3.1), which this op does not model, so the page of `gpa` is registered.
+        // the MSR protocol instead (§2.3.1, the ghcb-msr op), so the page of `gpa` is registered.
         const page = step.gpa & ~0xfffn;
+        if (step.guestWrite) {
+          // The guest writes its request (SW_EXITCODE at offset 0x390) through its nested walk first.
+          const write: AccessStep = { op: "access", gpa: page | 0x390n, kind: "write", size: 8, cpu: step.cpu ?? 0 };
+          const end = runAccess(machine, hv, write);
+          if (end !== "continue" || machine.events.at(-1)?.kind !== "guest-access") return end;
+        }
         machine.guestGhcb = {
           gpa: page,
           request: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n, swScratch: 0n },
@@ -82,6 +88,12 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
       }
       case "pvclock":
         return apply(machine, hv.pvclock(step.gpa, step.cpu ?? 0));
+      case "wallclock":
+        return apply(machine, hv.wallclock(step.gpa, step.cpu ?? 0));
+      case "vmd-pvclock":
+        return apply(machine, hv.vmdPvclock(step.gpa));
+      case "ghcb-msr":
+        return vmgexit(machine, hv, step.gpa, step.cpu ?? 0);
     }
   } catch (e) {
     if (!(e instanceof HostCrash)) throw e;
@@ -135,6 +147,9 @@ function apply(machine: Machine, d: Disposition): StepEnd {
   switch (d.kind) {
     case "resume":
       machine.emit({ kind: "resume" });
+      return "continue";
+    case "resume-msr":
+      machine.emit({ kind: "ghcb-msr-response", value: d.ghcbMsr });
       return "continue";
     case "resume-ghcb-error":
       machine.emit({ kind: "ghcb-error", exitinfo1: d.exitinfo1, exitinfo2: d.exitinfo2 });

@@ -4,7 +4,7 @@ import { Machine } from "../cpu/machine";
 import { guestKind, type Scenario } from "../scenario/types";
 import { severityOf, type FindingClass } from "./classes";
 import type { Finding, Side } from "./finding";
-import { kindsOf, observable, sameObserved, type Observed } from "./observable";
+import { kindsOf, msrRequestName, observable, sameObserved, type Observed } from "./observable";
 import { pteBehaviour, worstBehaviour } from "./pte-semantics";
 import { regionOf } from "./regions";
 
@@ -34,6 +34,8 @@ function other(side: Side): Side {
 function stepLabel(ctx: Context, step: number): string {
   if (step < 0) return "create";
   const s = ctx.scenario.steps[step]!;
+  // A GHCB MSR protocol value is no address: its request (GHCBInfo) stands for the region.
+  if (s.op === "ghcb-msr") return `${s.op}|${msrRequestName(s.gpa)}`;
   return `${s.op}|${regionOf(ctx.scenario.memory, s.gpa)}`;
 }
 
@@ -401,13 +403,32 @@ export const CHECKS: readonly Check[] = [
       if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
       const ta = firstGuestTouches(ctx.a);
       const tb = firstGuestTouches(ctx.b);
+      const steps = Math.min(ta.length, tb.length);
+      // The step at which each side first touches each page, for the purposes both left in guest RAM.
+      const firstStep = (t: typeof ta) => {
+        const at = new Map<string, number>();
+        for (let step = 0; step < steps; step++) {
+          const elsewhere = new Set([...ta[step]!.elsewhere, ...tb[step]!.elsewhere]);
+          for (const touch of t[step]!.fresh) if (!elsewhere.has(touch.split("@")[0]!)) at.set(touch, step);
+        }
+        return at;
+      };
+      const [fa, fb] = [firstStep(ta), firstStep(tb)];
+      // A page one side touches first at another step than the other (or never) is reported once, at the earlier.
+      const divergent = new Map<number, { a: Set<string>; b: Set<string> }>();
+      for (const touch of new Set([...fa.keys(), ...fb.keys()])) {
+        const [sa, sb] = [fa.get(touch), fb.get(touch)];
+        if (sa === sb) continue;
+        const step = Math.min(sa ?? Infinity, sb ?? Infinity);
+        const entry = divergent.get(step) ?? { a: new Set<string>(), b: new Set<string>() };
+        if (sa === step) entry.a.add(touch);
+        if (sb === step) entry.b.add(touch);
+        divergent.set(step, entry);
+      }
       const found = new Map<string, Finding>();
       let machine: Machine | null = null;
-      for (let step = 0; step < Math.min(ta.length, tb.length); step++) {
-        const elsewhere = new Set([...ta[step]!.elsewhere, ...tb[step]!.elsewhere]);
-        const keep = (t: Set<string>) => new Set([...t].filter((touch) => !elsewhere.has(touch.split("@")[0]!)));
-        const [sa, sb] = [keep(ta[step]!.fresh), keep(tb[step]!.fresh)];
-        if (sa.size === sb.size && [...sa].every((t) => sb.has(t))) continue;
+      for (const step of [...divergent.keys()].sort((x, y) => x - y)) {
+        const { a: sa, b: sb } = divergent.get(step)!;
         machine ??= new Machine(ctx.scenario);
         const own = machine.backingOf(ctx.scenario.steps[step]!.gpa & ~0xfffn);
         const words = (touches: Set<string>) => {

@@ -29,11 +29,22 @@ import type { ghcb_sa } from "./ghcb";
 import { CPUID, cpu_set_vendor, new_cpu_info } from "./identcpu";
 import { newGlobals, type Kernel, type Tree } from "./kernel";
 import { pmap_bootstrap_env, pmap_create } from "./pmap";
-import { VM_MEM_MMIO, VM_MEM_RAM, VM_MEM_RESERVED, vm_create, type vm, type vm_create_params } from "./vmm";
+import {
+  VM_MEM_MMIO,
+  VM_MEM_RAM,
+  VM_MEM_RESERVED,
+  VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA,
+  vm_create,
+  vm_rwvmparams,
+  type vm,
+  type vm_create_params,
+  type vm_rwvmparams_params,
+} from "./vmm";
 import {
   EAGAIN,
   EINVAL,
   KVM_MSR_SYSTEM_TIME,
+  KVM_MSR_WALL_CLOCK,
   PVCLOCK_SYSTEM_TIME_ENABLE,
   SEV_VMGEXIT_MMIO_READ,
   SEV_VMGEXIT_MMIO_WRITE,
@@ -44,6 +55,7 @@ import {
   VEI_DIR_OUT,
   new_vcpu,
   vcpu_init,
+  vmm_init_pvclock,
   vcpu_run_svm_enter,
   vcpu_run_svm_exit,
   type vcpu,
@@ -74,7 +86,7 @@ export class PortHypervisor implements Hypervisor {
       g: newGlobals(),
       cpus: [],
       curcpu: 0,
-      pmap: pmap_bootstrap_env(cx, (pa) => machine.classify(pa) !== "none"),
+      pmap: pmap_bootstrap_env(cx, (pa) => machine.classify(pa) !== "none", scenario.host.pvEntries ?? null),
       curproc_pmap: pmap_create(),
       tree,
     };
@@ -163,6 +175,10 @@ export class PortHypervisor implements Hypervisor {
     }
     this.k.ghcb_stored = null;
     const d = this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+    /* an MSR protocol request: the guest reads the host's answer back from the GHCB MSR */
+    if (exit.code !== SVM_VMEXIT_NPF && (exit.ghcbMsr & 0xfffn) !== 0n && d.kind === "resume") {
+      return { kind: "resume-msr", ghcbMsr: vmcb.v_ghcb_gpa };
+    }
     /* the guest reads the status the host left in SW_EXITINFO1[31:0] (GHCB spec 56421: 0 is success) */
     const ghcb = this.storedGhcb();
     if (exit.code !== SVM_VMEXIT_NPF && d.kind === "resume" && ghcb && (ghcb.v_sw_exitinfo1 & 0xffffffffn) !== 0n) {
@@ -190,6 +206,35 @@ export class PortHypervisor implements Hypervisor {
     vmcb.v_rax = val & 0xffffffffn;
     vcpu.vc_gueststate.vg_rdx = val >> 32n;
     return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+  }
+
+  wallclock(gpa: bigint, cpu: number): Disposition {
+    const vcpu = this.requireVcpu();
+    this.k.curcpu = cpu;
+    const entered = this.enter(vcpu);
+    if (entered !== null) return entered;
+
+    /* WRMSR KVM_MSR_WALL_CLOCK: EDX:EAX = gpa */
+    const vmcb = vcpu.vc_control;
+    vmcb.v_exitcode = BigInt(SVM_VMEXIT_MSR);
+    vmcb.v_exitinfo1 = 1n; /* WRMSR */
+    vcpu.vc_gueststate.vg_rcx = KVM_MSR_WALL_CLOCK;
+    vmcb.v_rax = gpa & 0xffffffffn;
+    vcpu.vc_gueststate.vg_rdx = gpa >> 32n;
+    return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+  }
+
+  vmdPvclock(gpa: bigint): Disposition {
+    /* vmd(8): VMM_IOC_WRITEVMPARAMS with the pvclock GPA it saved (vc_pvclock_system_gpa, enable bit included) */
+    const vpp: vm_rwvmparams_params = {
+      vpp_vm_id: 0,
+      vpp_vcpu_id: 0,
+      vpp_mask: VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA,
+      vpp_pvclock_version: 0,
+      vpp_pvclock_system_gpa: gpa | PVCLOCK_SYSTEM_TIME_ENABLE,
+    };
+    const ret = vm_rwvmparams(this.k, this.vm, vpp, 1, { vcpu_init, new_vcpu, vmm_init_pvclock });
+    return ret === 0 ? { kind: "resume" } : { kind: "error", errno: ret };
   }
 
   /** What the exit's handlers left in the GHCB (kernel state the handlers set; null when they stored nothing). */

@@ -45,6 +45,8 @@ import {
   type MemType,
   type Scenario,
   type Step,
+  GHCB_MSR_CPUID_REQUEST,
+  GHCB_MSR_TERMINATE,
 } from "./types";
 import { checkMemoryMap, checkScenario } from "./validate";
 
@@ -606,10 +608,28 @@ export interface StepPlan {
   size: number;
   walk: boolean;
   write: boolean;
-  /** ghcb: page aligned; pvclock: 32-byte aligned. */
+  /** ghcb: page aligned; pvclock, vmd-pvclock, wallclock: 32-byte aligned. */
   aligned: boolean;
+  /** ghcb: the guest writes its GHCB through the nested walk first. */
+  guestWrite: boolean;
+  /** ghcb-msr: the GHCB MSR value (a protocol request). */
+  msr: bigint;
   cpu: number;
 }
+
+/** GHCB MSR protocol requests (GHCB spec 56421 §2.3.1): CPUID requests, termination, and requests no host serves. */
+const CPUID_FUNCTIONS = [0, 1, 0x80000000, 0x8000001f, 0x80000008, 7, 0xd, 0x8000001e];
+const msrGen: Gen<bigint> = oneof(
+  [
+    6,
+    map(
+      tuple(int(0, 3), among(CPUID_FUNCTIONS)),
+      ([reg, fn]) => (BigInt(fn) << 32n) | (BigInt(reg) << 30n) | GHCB_MSR_CPUID_REQUEST,
+    ),
+  ],
+  [2, map(int(0, 0xff), (reason) => (BigInt(reason) << 12n) | GHCB_MSR_TERMINATE)],
+  [1, map(int(1, 0xfff), (info) => BigInt(info))],
+);
 
 function stepPlanGen(options: GeneratorOptions): Gen<StepPlan> {
   return record<StepPlan>({
@@ -620,27 +640,121 @@ function stepPlanGen(options: GeneratorOptions): Gen<StepPlan> {
     walk: pick([9, false], [1, true]),
     write: pick([1, false], [1, true]),
     aligned: pick([4, true], [1, false]),
+    guestWrite: pick([3, false], [1, true]),
+    msr: msrGen,
     cpu: options.maxCpus > 1 ? oneof([3, constant(0)], [2, int(0, options.maxCpus - 1)]) : constant(0),
   });
 }
 
-export function stepPlansGen(options: GeneratorOptions): Gen<StepPlan[]> {
-  return array(stepPlanGen(options), 1, options.maxSteps);
-}
-
-/** Ops per mille by roll: SEV-ES guests use all four; others only access and pvclock. */
+/** Ops per mille by roll: SEV-ES guests use all of them; others no GHCB ops. */
 export const OP_TABLE = Object.freeze({
   sevEs: Object.freeze([
-    ["access", 500],
-    ["mmio-nae", 750],
-    ["ghcb", 900],
-    ["pvclock", 1000],
+    ["access", 450],
+    ["mmio-nae", 650],
+    ["ghcb", 780],
+    ["ghcb-msr", 830],
+    ["pvclock", 900],
+    ["wallclock", 950],
+    ["vmd-pvclock", 1000],
   ] as const),
   other: Object.freeze([
-    ["access", 850],
-    ["pvclock", 1000],
+    ["access", 800],
+    ["pvclock", 900],
+    ["wallclock", 950],
+    ["vmd-pvclock", 1000],
   ] as const),
 });
+
+/** A roll that picks `op` for an SEV-ES guest (the first of its range). */
+function rollOf(op: Step["op"]): number {
+  let from = 0;
+  for (const [name, below] of OP_TABLE.sevEs) {
+    if (name === op) return from;
+    from = below;
+  }
+  return 0;
+}
+
+/** The previous step's exact address, for the second step of a sequence. */
+const SAME_AS_PREVIOUS: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 1, b: 0, c: 0 });
+/** Two steps back. */
+const SAME_AS_TWO_BACK: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 2, b: 0, c: 0 });
+
+/**
+ * Sequences that matter, as ops and where each aims: "touch" is a fresh target (an access), "same" the previous
+ * step's address, "two-back" the one before. They reach the paths a random order reaches late: a page touched and
+ * then used as GHCB or clock, a GHCB registered twice, an MMIO NAE after the #VC of an access.
+ */
+export const SEQUENCES: readonly (readonly (readonly [Step["op"], "touch" | "same" | "two-back"])[])[] = Object.freeze([
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["pvclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["wallclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["vmd-pvclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+    ["mmio-nae", "two-back"],
+  ],
+  [
+    ["access", "touch"],
+    ["mmio-nae", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+    ["access", "touch"],
+    ["ghcb", "same"],
+  ],
+  [
+    ["ghcb", "touch"],
+    ["ghcb", "touch"],
+  ],
+  [
+    ["ghcb-msr", "touch"],
+    ["ghcb", "touch"],
+  ],
+  [
+    ["access", "touch"],
+    ["pvclock", "same"],
+    ["access", "touch"],
+    ["pvclock", "same"],
+  ],
+]);
+
+/** The plans of one sequence: each step's op fixed by its roll, "same" and "two-back" revisiting. */
+function sequenceGen(options: GeneratorOptions, sequence: (typeof SEQUENCES)[number]): Gen<StepPlan[]> {
+  return map(array(stepPlanGen(options), sequence.length, sequence.length), (plans) =>
+    plans.map((p, i) => {
+      const [op, aim] = sequence[i]!;
+      const target = aim === "same" ? SAME_AS_PREVIOUS : aim === "two-back" ? SAME_AS_TWO_BACK : p.target;
+      return { ...p, roll: rollOf(op), target };
+    }),
+  );
+}
+
+/** Steps: random plans (3/4), or one of the sequences (1/4) followed by random plans up to maxSteps. */
+export function stepPlansGen(options: GeneratorOptions): Gen<StepPlan[]> {
+  const random = array(stepPlanGen(options), 1, options.maxSteps);
+  const fitting = SEQUENCES.filter((q) => q.length <= options.maxSteps);
+  if (fitting.length === 0) return random;
+  const sequences = oneof(...fitting.map((q) => [1, sequenceGen(options, q)] as const));
+  const withTail = map(tuple(sequences, array(stepPlanGen(options), 0, options.maxSteps)), ([head, tail]) =>
+    [...head, ...tail].slice(0, options.maxSteps),
+  );
+  return oneof([3, random], [1, withTail]);
+}
 
 function opOf(roll: number, sevEs: boolean): Step["op"] {
   const table = sevEs ? OP_TABLE.sevEs : OP_TABLE.other;
@@ -761,9 +875,16 @@ export function resolveSteps(
       case "ghcb":
         if (p.aligned) gpa = pageOf(gpa);
         step = { op, gpa };
+        if (p.guestWrite) step.guestWrite = true;
         break;
       case "pvclock":
+      case "wallclock":
+      case "vmd-pvclock":
         if (p.aligned) gpa &= ~0x1fn;
+        step = { op, gpa };
+        break;
+      case "ghcb-msr":
+        gpa = p.msr;
         step = { op, gpa };
         break;
     }

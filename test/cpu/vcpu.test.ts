@@ -33,6 +33,8 @@ class FakeHv implements Hypervisor {
   readonly npt = new Map<bigint, bigint>();
   readonly calls: Call[] = [];
   readonly pvclocks: { gpa: bigint; cpu: number }[] = [];
+  readonly wallclocks: { gpa: bigint; cpu: number }[] = [];
+  readonly vmdPvclocks: bigint[] = [];
 
   constructor(
     readonly machine: Machine,
@@ -67,6 +69,16 @@ class FakeHv implements Hypervisor {
     const ghcb = this.machine.readGhcb(pa);
     this.calls.push({ exit, cpu, ghcb });
     return this.hooks.vmgexit ? this.hooks.vmgexit(this, ghcb) : { kind: "resume" };
+  }
+
+  wallclock(gpa: bigint, cpu: number): Disposition {
+    this.wallclocks.push({ gpa, cpu });
+    return { kind: "resume" };
+  }
+
+  vmdPvclock(gpa: bigint): Disposition {
+    this.vmdPvclocks.push(gpa);
+    return { kind: "resume" };
   }
 
   pvclock(gpa: bigint, cpu: number): Disposition {

@@ -148,12 +148,14 @@ describe("the field checks", () => {
     ]);
   });
 
-  it("guest-pages-touched: compares first touches, so a later update of the same page is no news", () => {
-    // A updates the pvclock at step 4 only when B did already at step 3: step 3 differs, step 4 does not.
+  it("guest-pages-touched: compares first touches, once per page at the earlier step; rewrites are no news", () => {
+    // A writes the pvclock page first at step 4, B at step 3: one finding, at step 3.
     const a = good().map((e, j) => (j === 3 ? [{ kind: "resume" } as Event] : e));
     const b = good().map((e, j) => (j === 4 ? e.slice(1) : e));
     const found = diffOutcomes(SC, outcome("A", a), outcome("B", b));
-    expect(found.map((f) => f.step)).toEqual([3, 4]);
+    expect(found.map((f) => [f.step, f.signature])).toEqual([
+      [3, "guest-memory-mismatch|both|guest-pages|pvclock|ram|A:nothing|B:pvclock:step-page|sev-es"],
+    ]);
     expect(diffOutcomes(SC, outcome("A", good()), outcome("B", b))).toEqual([]);
   });
 

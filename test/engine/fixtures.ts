@@ -43,6 +43,8 @@ function fake(name: string, mmio: "vmd" | "frame0", ramFlags = 0n): HypervisorFa
         return { kind: "resume" };
       },
       pvclock: () => ({ kind: "resume" }),
+      wallclock: () => ({ kind: "resume" }),
+      vmdPvclock: () => ({ kind: "resume" }),
     };
   };
 }

@@ -88,9 +88,9 @@ describe("generated scenarios keep the contract", () => {
     for (const s of sample(600, "options", options)) expect(contractProblems(s, options)).toEqual([]);
   });
 
-  it("makes no ghcb or mmio-nae step for a guest that is not SEV-ES", () => {
+  it("makes no ghcb, ghcb-msr or mmio-nae step for a guest that is not SEV-ES", () => {
     const ops = new Set(sample(1000, 3, { guestKinds: ["plain", "sev"] }).flatMap((s) => s.steps.map((t) => t.op)));
-    expect([...ops].sort()).toEqual(["access", "pvclock"]);
+    expect([...ops].sort()).toEqual(["access", "pvclock", "vmd-pvclock", "wallclock"]);
   });
 });
 
@@ -204,7 +204,10 @@ describe("the shape of generated scenarios", () => {
 
   it("makes every op, kind and size, and walks sometimes", () => {
     const steps = DEFAULTS.flatMap((s) => s.steps);
-    expect(new Set(steps.map((t) => t.op)).size).toBe(4);
+    expect(new Set(steps.map((t) => t.op)).size).toBe(7);
+    expect(steps.some((t) => t.op === "ghcb" && t.guestWrite)).toBe(true);
+    const msr = steps.filter((t) => t.op === "ghcb-msr").map((t) => t.gpa & 0xfffn);
+    expect(new Set(msr).has(0x004n) && new Set(msr).has(0x100n) && msr.every((info) => info !== 0n)).toBe(true);
     const accesses = steps.filter((t) => t.op === "access");
     expect(new Set(accesses.map((t) => t.kind)).size).toBe(3);
     expect(new Set(accesses.map((t) => t.size))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8]));
