@@ -67,8 +67,11 @@ export class Machine {
   constructor(scenario: Scenario) {
     this.host = scenario.host;
     this.guest = scenario.guest;
+    const { memEncrypt, ramBytes, reductionReserved } = scenario.host;
     this.hardware = scenario.host.cpus.map((cpu) =>
-      cachedHardwareOf(cpu, scenario.host.memEncrypt, scenario.host.ramBytes),
+      reductionReserved === false
+        ? Object.freeze(hardwareOf(cpu, memEncrypt, ramBytes, false))
+        : cachedHardwareOf(cpu, memEncrypt, ramBytes),
     );
     this.ranges = layoutGuestMemory(scenario.memory);
     const top = this.ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);

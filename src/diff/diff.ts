@@ -59,8 +59,13 @@ function finding(
   key: string,
   detail: string,
 ): Finding {
-  const signature = [cls, side, key, guestKind(ctx.scenario.guest)].join("|");
+  const signature = [cls, side, key, guestKind(ctx.scenario.guest), ...whatIf(ctx.scenario)].join("|");
   return { class: cls, severity: severityOf(cls), signature, step, side, detail };
+}
+
+/** The hardware what-ifs a scenario switches from the APM's answer: they end its findings' signatures. */
+function whatIf(s: Scenario): string[] {
+  return s.host.reductionReserved === false ? ["what-if:reduction-not-reserved"] : [];
 }
 
 function stepFinding(ctx: Context, cls: FindingClass, step: number, side: Side | "both", detail: string): Finding {
@@ -323,7 +328,7 @@ export const CHECKS: readonly Check[] = [
         }
         const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
         if (mapsSomething(ba) && ((pa ^ pb) & ~PTE_SOFTWARE_BITS) !== 0n) continue; // "final-pte-attributes"
-        const signature = `pte-bits|both|bits:${differingBits(pa ^ pb)}`;
+        const signature = [`pte-bits|both|bits:${differingBits(pa ^ pb)}`, ...whatIf(ctx.scenario)].join("|");
         if (!bitsOnly.has(signature)) {
           bitsOnly.set(signature, {
             class: "pte-bits",
