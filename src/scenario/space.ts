@@ -677,68 +677,77 @@ function rollOf(op: Step["op"]): number {
 
 /** The previous step's exact address, for the second step of a sequence. */
 const SAME_AS_PREVIOUS: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 1, b: 0, c: 0 });
-/** Two steps back. */
+/** Two and three steps back. */
 const SAME_AS_TWO_BACK: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 2, b: 0, c: 0 });
+const SAME_AS_THREE_BACK: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 3, b: 0, c: 0 });
 
 /**
  * Sequences that matter, as ops and where each aims: "touch" is a fresh target (an access), "same" the previous
  * step's address, "two-back" the one before. They reach the paths a random order reaches late: a page touched and
  * then used as GHCB or clock, a GHCB registered twice, an MMIO NAE after the #VC of an access.
  */
-export const SEQUENCES: readonly (readonly (readonly [Step["op"], "touch" | "same" | "two-back"])[])[] = Object.freeze([
-  [
-    ["access", "touch"],
-    ["ghcb", "same"],
-  ],
-  [
-    ["access", "touch"],
-    ["pvclock", "same"],
-  ],
-  [
-    ["access", "touch"],
-    ["wallclock", "same"],
-  ],
-  [
-    ["access", "touch"],
-    ["vmd-pvclock", "same"],
-  ],
-  [
-    ["access", "touch"],
-    ["ghcb", "same"],
-    ["mmio-nae", "two-back"],
-  ],
-  [
-    ["access", "touch"],
-    ["mmio-nae", "same"],
-  ],
-  [
-    ["access", "touch"],
-    ["ghcb", "same"],
-    ["access", "touch"],
-    ["ghcb", "same"],
-  ],
-  [
-    ["ghcb", "touch"],
-    ["ghcb", "touch"],
-  ],
-  [
-    ["ghcb-msr", "touch"],
-    ["ghcb", "touch"],
-  ],
-  [
-    ["access", "touch"],
-    ["pvclock", "same"],
-    ["access", "touch"],
-    ["pvclock", "same"],
-  ],
-]);
+export const SEQUENCES: readonly (readonly (readonly [Step["op"], "touch" | "same" | "two-back" | "three-back"])[])[] =
+  Object.freeze([
+    [
+      ["access", "touch"],
+      ["ghcb", "same"],
+    ],
+    [
+      ["access", "touch"],
+      ["pvclock", "same"],
+    ],
+    [
+      ["access", "touch"],
+      ["wallclock", "same"],
+    ],
+    [
+      ["access", "touch"],
+      ["vmd-pvclock", "same"],
+    ],
+    [
+      ["access", "touch"],
+      ["ghcb", "same"],
+      ["mmio-nae", "two-back"],
+    ],
+    [
+      ["access", "touch"],
+      ["mmio-nae", "same"],
+    ],
+    [
+      ["access", "touch"],
+      ["access", "touch"],
+      ["ghcb", "same"],
+      ["mmio-nae", "three-back"],
+    ],
+    [
+      ["access", "touch"],
+      ["ghcb", "same"],
+      ["access", "touch"],
+      ["ghcb", "same"],
+    ],
+    [
+      ["ghcb", "touch"],
+      ["ghcb", "touch"],
+    ],
+    [
+      ["ghcb-msr", "touch"],
+      ["ghcb", "touch"],
+    ],
+    [
+      ["access", "touch"],
+      ["pvclock", "same"],
+      ["access", "touch"],
+      ["pvclock", "same"],
+    ],
+  ]);
 
 /** The plans of one sequence: each step's op fixed by its roll, "same" and "two-back" revisiting. */
 function sequenceGen(options: GeneratorOptions, sequence: (typeof SEQUENCES)[number]): Gen<StepPlan[]> {
   return map(array(stepPlanGen(options), sequence.length, sequence.length), (plans) =>
     plans.map((p, i) => {
       const [op, aim] = sequence[i]!;
-      const target = aim === "same" ? SAME_AS_PREVIOUS : aim === "two-back" ? SAME_AS_TWO_BACK : p.target;
+      const back = { same: SAME_AS_PREVIOUS, "two-back": SAME_AS_TWO_BACK, "three-back": SAME_AS_THREE_BACK };
+      const target = aim === "touch" ? p.target : back[aim];
       return { ...p, roll: rollOf(op), target };
     }),
   );
