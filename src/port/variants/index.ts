@@ -1,12 +1,14 @@
 // The registry of the port's variants: one line per variant file.
+import { bogusHpa } from "./bogus-hpa";
 import { posted } from "./posted";
 import { prePatch } from "./pre-patch";
 import { proposed } from "./proposed";
+import { protNone } from "./prot-none";
 import type { PortVariant } from "./variant";
 
 export type { PortVariant } from "./variant";
 
-const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed];
+const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed, protNone, bogusHpa];
 
 /** The variant named `name`; throws with the known names for an unknown one. */
 export function getVariant(name: string): PortVariant {

@@ -5,7 +5,7 @@ import { scenario } from "../fixtures";
 
 describe("the variant registry", () => {
   it("lists pre-patch, posted and proposed", () => {
-    expect(variantNames()).toEqual(["pre-patch", "posted", "proposed"]);
+    expect(variantNames()).toEqual(["pre-patch", "posted", "proposed", "prot-none", "bogus-hpa"]);
   });
 
   it("returns each variant by name, with a factory whose hypervisor carries that name", () => {
@@ -20,7 +20,7 @@ describe("the variant registry", () => {
 
   it("rejects an unknown name and lists the known ones", () => {
     expect(() => getVariant("committed")).toThrow(
-      /unknown port variant "committed" \(known: pre-patch, posted, proposed\)/,
+      /unknown port variant "committed" \(known: pre-patch, posted, proposed, prot-none, bogus-hpa\)/,
     );
   });
 });

@@ -91,7 +91,7 @@ function runKeeping(sc: Scenario) {
 
 describe("the proposed variant", () => {
   it("is registered as proposed, after pre-patch and posted", () => {
-    expect(variantNames()).toEqual(["pre-patch", "posted", "proposed"]);
+    expect(variantNames()).toEqual(["pre-patch", "posted", "proposed", "prot-none", "bogus-hpa"]);
     expect(getVariant("proposed")).toBe(proposed);
   });
 
