@@ -497,6 +497,9 @@ const RAM_DEFAULT = -1;
 const RAM_EXACT = 0;
 export const DEFAULT_RAM_BYTES = 64n * GiB;
 
+/** host.pvEntries: mostly absent; sometimes a pool that runs dry within a few mappings (pmap_enter's panic). */
+const pvEntriesGen: Gen<number> = oneof([15, constant(-1)], [1, int(0, 5)]);
+
 const ramPlanGen: Gen<number> = oneof([8, constant(RAM_DEFAULT)], [1, constant(RAM_EXACT)], [1, int(1, 0x3ffff)]);
 
 export function ramBytesFor(plan: number, memory: readonly MemRange[]): bigint {
@@ -612,24 +615,25 @@ export interface StepPlan {
   aligned: boolean;
   /** ghcb: the guest writes its GHCB through the nested walk first. */
   guestWrite: boolean;
-  /** ghcb-msr: the GHCB MSR value (a protocol request). */
-  msr: bigint;
+  /** ghcb-msr: picks the GHCB MSR value (a protocol request, msrOf). */
+  msr: number;
   cpu: number;
 }
 
 /** GHCB MSR protocol requests (GHCB spec 56421 §2.3.1): CPUID requests, termination, and requests no host serves. */
 const CPUID_FUNCTIONS = [0, 1, 0x80000000, 0x8000001f, 0x80000008, 7, 0xd, 0x8000001e];
-const msrGen: Gen<bigint> = oneof(
-  [
-    6,
-    map(
-      tuple(int(0, 3), among(CPUID_FUNCTIONS)),
-      ([reg, fn]) => (BigInt(fn) << 32n) | (BigInt(reg) << 30n) | GHCB_MSR_CPUID_REQUEST,
-    ),
-  ],
-  [2, map(int(0, 0xff), (reason) => (BigInt(reason) << 12n) | GHCB_MSR_TERMINATE)],
-  [1, map(int(1, 0xfff), (info) => BigInt(info))],
-);
+
+/** The GHCB MSR value a plan's `msr` number picks: 6/9 a CPUID request, 2/9 termination, 1/9 another request. */
+function msrOf(x: number): bigint {
+  const kind = x % 9;
+  const rest = Math.floor(x / 9);
+  if (kind < 6) {
+    const fn = BigInt(CPUID_FUNCTIONS[rest % CPUID_FUNCTIONS.length]!);
+    return (fn << 32n) | (BigInt((rest >> 3) & 3) << 30n) | GHCB_MSR_CPUID_REQUEST;
+  }
+  if (kind < 8) return (BigInt(rest & 0xff) << 12n) | GHCB_MSR_TERMINATE;
+  return BigInt(1 + (rest % 0xfff));
+}
 
 function stepPlanGen(options: GeneratorOptions): Gen<StepPlan> {
   return record<StepPlan>({
@@ -641,7 +645,7 @@ function stepPlanGen(options: GeneratorOptions): Gen<StepPlan> {
     write: pick([1, false], [1, true]),
     aligned: pick([4, true], [1, false]),
     guestWrite: pick([3, false], [1, true]),
-    msr: msrGen,
+    msr: int(0, 0xfffff),
     cpu: options.maxCpus > 1 ? oneof([3, constant(0)], [2, int(0, options.maxCpus - 1)]) : constant(0),
   });
 }
@@ -680,89 +684,111 @@ const SAME_AS_PREVIOUS: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 1, b: 0
 /** Two and three steps back. */
 const SAME_AS_TWO_BACK: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 2, b: 0, c: 0 });
 const SAME_AS_THREE_BACK: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 3, b: 0, c: 0 });
+/** The previous step's page at the last 32 bytes (a pvclock ending at the page's end) and 4 bytes before its end. */
+const PAGE_LAST_32: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 1, b: 1, c: 0xfe0 });
+const PAGE_CROSSING: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 1, b: 1, c: 0xffc });
+
+type Aim = "touch" | "same" | "two-back" | "three-back" | "last-32" | "crossing";
+const AIMS: Record<Exclude<Aim, "touch">, TargetPlan> = {
+  same: SAME_AS_PREVIOUS,
+  "two-back": SAME_AS_TWO_BACK,
+  "three-back": SAME_AS_THREE_BACK,
+  "last-32": PAGE_LAST_32,
+  crossing: PAGE_CROSSING,
+};
 
 /**
  * Sequences that matter, as ops and where each aims: "touch" is a fresh target (an access), "same" the previous
  * step's address, "two-back" the one before. They reach the paths a random order reaches late: a page touched and
  * then used as GHCB or clock, a GHCB registered twice, an MMIO NAE after the #VC of an access.
  */
-export const SEQUENCES: readonly (readonly (readonly [Step["op"], "touch" | "same" | "two-back" | "three-back"])[])[] =
-  Object.freeze([
-    [
-      ["access", "touch"],
-      ["ghcb", "same"],
-    ],
-    [
-      ["access", "touch"],
-      ["pvclock", "same"],
-    ],
-    [
-      ["access", "touch"],
-      ["wallclock", "same"],
-    ],
-    [
-      ["access", "touch"],
-      ["vmd-pvclock", "same"],
-    ],
-    [
-      ["access", "touch"],
-      ["ghcb", "same"],
-      ["mmio-nae", "two-back"],
-    ],
-    [
-      ["access", "touch"],
-      ["mmio-nae", "same"],
-    ],
-    [
-      ["access", "touch"],
-      ["access", "touch"],
-      ["ghcb", "same"],
-      ["mmio-nae", "three-back"],
-    ],
-    [
-      ["access", "touch"],
-      ["ghcb", "same"],
-      ["access", "touch"],
-      ["ghcb", "same"],
-    ],
-    [
-      ["ghcb", "touch"],
-      ["ghcb", "touch"],
-    ],
-    [
-      ["ghcb-msr", "touch"],
-      ["ghcb", "touch"],
-    ],
-    [
-      ["access", "touch"],
-      ["pvclock", "same"],
-      ["access", "touch"],
-      ["pvclock", "same"],
-    ],
-  ]);
+export const SEQUENCES: readonly (readonly (readonly [Step["op"], Aim])[])[] = Object.freeze([
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["pvclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["wallclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["vmd-pvclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+    ["mmio-nae", "two-back"],
+  ],
+  [
+    ["access", "touch"],
+    ["mmio-nae", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["pvclock", "last-32"],
+  ],
+  [
+    ["access", "touch"],
+    ["wallclock", "crossing"],
+  ],
+  [
+    ["access", "touch"],
+    ["access", "touch"],
+    ["ghcb", "same"],
+    ["mmio-nae", "three-back"],
+  ],
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+    ["access", "touch"],
+    ["ghcb", "same"],
+  ],
+  [
+    ["ghcb", "touch"],
+    ["ghcb", "touch"],
+  ],
+  [
+    ["ghcb-msr", "touch"],
+    ["ghcb", "touch"],
+  ],
+  [
+    ["access", "touch"],
+    ["pvclock", "same"],
+    ["access", "touch"],
+    ["pvclock", "same"],
+  ],
+]);
 
 /** The plans of one sequence: each step's op fixed by its roll, "same" and "two-back" revisiting. */
 function sequenceGen(options: GeneratorOptions, sequence: (typeof SEQUENCES)[number]): Gen<StepPlan[]> {
   return map(array(stepPlanGen(options), sequence.length, sequence.length), (plans) =>
     plans.map((p, i) => {
       const [op, aim] = sequence[i]!;
-      const back = { same: SAME_AS_PREVIOUS, "two-back": SAME_AS_TWO_BACK, "three-back": SAME_AS_THREE_BACK };
-      const target = aim === "touch" ? p.target : back[aim];
-      return { ...p, roll: rollOf(op), target };
+      if (aim === "touch") return { ...p, roll: rollOf(op) };
+      // An aim inside a page keeps its offset: no alignment of the clock's address.
+      const aligned = aim === "last-32" || aim === "crossing" ? false : p.aligned;
+      return { ...p, roll: rollOf(op), target: AIMS[aim], aligned };
     }),
   );
 }
 
-/** Steps: random plans (3/4), or one of the sequences (1/4) followed by random plans up to maxSteps. */
+/**
+ * Steps: 1..maxSteps slots, each one random plan (12/13) or one of the sequences (1/13), cut at maxSteps. A
+ * sequence is a slot of its own, so shrinking drops the other slots around it.
+ */
 export function stepPlansGen(options: GeneratorOptions): Gen<StepPlan[]> {
-  const random = array(stepPlanGen(options), 1, options.maxSteps);
+  const one = map(stepPlanGen(options), (p) => [p]);
   const fitting = SEQUENCES.filter((q) => q.length <= options.maxSteps);
-  if (fitting.length === 0) return random;
+  if (fitting.length === 0) return array(stepPlanGen(options), 1, options.maxSteps);
   const sequences = oneof(...fitting.map((q) => [1, sequenceGen(options, q)] as const));
-  const withTail = map(tuple(sequences, array(stepPlanGen(options), 0, options.maxSteps)), ([head, tail]) =>
-    [...head, ...tail].slice(0, options.maxSteps),
+  return map(array(oneof([12, one], [1, sequences]), 1, options.maxSteps), (slots) =>
+    slots.flat().slice(0, options.maxSteps),
   );
-  return oneof([3, random], [1, withTail]);
 }
 
 function opOf(roll: number, sevEs: boolean): Step["op"] {
@@ -893,7 +919,7 @@ export function resolveSteps(
         step = { op, gpa };
         break;
       case "ghcb-msr":
-        gpa = p.msr;
+        gpa = msrOf(p.msr);
         step = { op, gpa };
         break;
     }
@@ -920,6 +946,8 @@ interface ScenarioPlan {
   guest: GuestKind;
   memory: MemRange[];
   ram: number;
+  /** host.pvEntries, or -1 for none (the pool never runs dry). */
+  pvEntries: number;
   steps: StepPlan[];
 }
 
@@ -932,6 +960,7 @@ export function buildScenario(plan: ScenarioPlan): Scenario {
       memEncrypt: plan.memEncrypt,
       decodeAssist: plan.decodeAssist,
       ramBytes: ramBytesFor(plan.ram, plan.memory),
+      ...(plan.pvEntries >= 0 ? { pvEntries: plan.pvEntries } : {}),
     },
     guest,
     memory: plan.memory,
@@ -951,6 +980,7 @@ export function scenarioGen(options: GeneratorOptions): Gen<Scenario> {
       guest: guestKindGen(options),
       memory: memoryMapGen(options),
       ram: ramPlanGen,
+      pvEntries: pvEntriesGen,
       steps: stepPlansGen(options),
     }),
     buildScenario,

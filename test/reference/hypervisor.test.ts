@@ -214,11 +214,16 @@ describe("reference hypervisor: VMGEXIT", () => {
     ]);
   });
 
-  it("fails on a GHCB MSR value that is not page aligned (the MSR protocol, not a GHCB)", () => {
+  it("answers a GHCB MSR value with low bits set as the MSR protocol, not as a GHCB (rule ghcbMsrProtocolAnswer)", () => {
     const sc = scenario({ steps: [] });
     const hv = referenceFactory(new Machine(sc), sc);
     expect(hv.createVm()).toBe(0);
-    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "error", errno: EINVAL });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "resume-msr", ghcbMsr: 0x1010n });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: (1n << 32n) | (3n << 30n) | 0x004n }, 0)).toEqual({
+      kind: "resume-msr",
+      ghcbMsr: (3n << 30n) | 0x005n,
+    });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x100n }, 0)).toEqual({ kind: "error", errno: EINVAL });
   });
 
   it("passes an MMIO NAE event for an MMIO GPA to vmd", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pvclockAction, pvclockArea, pvclockAtEntry } from "../../reference/pvclock";
+import { pvclockAction, pvclockArea, pvclockAtEntry, wallClockArea } from "../../reference/pvclock";
 import type { MemRange } from "../../src/scenario/types";
 
 const MAP: MemRange[] = [
@@ -49,5 +49,15 @@ describe("pvclockAction", () => {
     expect(pvclockAction("mmio", true)).toBe("refuse");
     expect(pvclockAction("mmio", false)).toBe("refuse");
     expect(pvclockAction("none", false)).toBe("refuse");
+  });
+});
+
+describe("wallClockArea", () => {
+  it("is memory for 12 bytes in one memory range, crossing a page or not; no enable bit is cleared", () => {
+    const map = [{ gpa: 0n, size: 0xa0000n, type: "ram" as const }];
+    expect(wallClockArea(map, 0x2ff8n)).toBe("memory");
+    expect(wallClockArea(map, 0x2001n)).toBe("memory");
+    expect(wallClockArea(map, 0x9fff8n)).toBe("none");
+    expect(wallClockArea(map, 0xa0000n)).toBe("none");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ghcbErrorFor,
+  ghcbMsrProtocolAnswer,
   GHCB_MSR,
   SW_EXITCODE,
   ghcbMsrNamesGhcb,
@@ -73,5 +74,16 @@ describe("ghcbErrorFor", () => {
     expect((exitinfo2 >> 8n) & 7n).toBe(3n); // type: exception
     expect(exitinfo2 & (1n << 11n)).not.toBe(0n); // error code valid
     expect(exitinfo2 & (1n << 31n)).not.toBe(0n); // valid
+  });
+});
+
+describe("ghcbMsrProtocolAnswer", () => {
+  it("answers a CPUID request with a CPUID response keeping the register bits 31:30", () => {
+    expect(ghcbMsrProtocolAnswer((0x8000001fn << 32n) | (1n << 30n) | 0x004n)).toBe((1n << 30n) | 0x005n);
+  });
+
+  it("stops the VM on termination and keeps any other request as it is", () => {
+    expect(ghcbMsrProtocolAnswer((0x12n << 12n) | 0x100n)).toBe("terminate");
+    expect(ghcbMsrProtocolAnswer(0x012n)).toBe(0x012n);
   });
 });

@@ -15,6 +15,8 @@ function holds(steps: readonly Step[], sequence: (typeof SEQUENCES)[number]): bo
       if (aim === "same") return page(s.gpa) === page(steps[i + k - 1]!.gpa);
       if (aim === "two-back") return s.gpa === steps[i + k - 2]!.gpa;
       if (aim === "three-back") return s.gpa === steps[i + k - 3]!.gpa;
+      if (aim === "last-32") return s.gpa === page(steps[i + k - 1]!.gpa) + 0xfe0n;
+      if (aim === "crossing") return s.gpa === page(steps[i + k - 1]!.gpa) + 0xffcn;
       return true;
     });
     if (ok) return true;
