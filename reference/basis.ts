@@ -34,6 +34,12 @@ export const RULE_BASIS: Readonly<Record<string, Basis>> = Object.freeze({
   mmioNaeForMmio: "spec",
   mmioNaeOutsideMmio: "policy",
   pvclockAction: "spec",
+  pvclockArea: "spec",
+  pvclockAtEntry: "spec",
+  wallClockArea: "spec",
+  ghcbErrorFor: "policy",
+  ghcbMsrProtocolAnswer: "policy",
+  outOfMemoryFails: "spec",
   /** Not a rule of this directory: the simulated PSP refused LAUNCH_START (the machine decided). */
   pspLaunchStart: "spec",
 });

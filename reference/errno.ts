@@ -2,3 +2,6 @@
 
 /** EINVAL, "Invalid argument" (OpenBSD sys/errno.h: 22). */
 export const EINVAL = 22;
+
+/** ENOMEM, "Cannot allocate memory" (OpenBSD sys/errno.h: 12). */
+export const ENOMEM = 12;

@@ -6,23 +6,28 @@ import type { Machine } from "../src/cpu/machine";
 import type { Scenario } from "../src/scenario/types";
 import { createDecision } from "./create";
 import { decodeHostCpu, type HostCpuView } from "./cpuid";
-import { EINVAL } from "./errno";
+import { EINVAL, ENOMEM } from "./errno";
+import { outOfMemoryFails } from "./memory";
 import { gpaKind } from "./memmap";
 import { insnBytesValid, npfAction } from "./npf";
 import { PAGE_OFFSET, mapsMemory, memoryPte, reservedBitsPte } from "./pte";
-import { pvclockAction } from "./pvclock";
+import { pvclockAction, pvclockArea, pvclockAtEntry, wallClockArea, PVCLOCK_WALL_CLOCK_SIZE } from "./pvclock";
 import { reservedAddressBits, reservedOnEveryCpu } from "./reserved";
 import {
+  GHCB_MSR,
+  SW_EXITCODE,
+  ghcbErrorFor,
   ghcbMsrNamesGhcb,
+  ghcbMsrProtocolAnswer,
   ghcbReachable,
   ghcbRequestKind,
   mmioNaeForMmio,
   mmioNaeOutsideMmio,
   unusableGhcbFailsRun,
 } from "./vmgexit";
+import { fieldMask } from "./bits";
 
 const RESUME: Disposition = Object.freeze({ kind: "resume" });
-const GHCB_ERROR: Disposition = Object.freeze({ kind: "resume-ghcb-error" });
 const FAIL: Disposition = Object.freeze({ kind: "error", errno: EINVAL });
 
 /** The host CPUs as the reference model decodes them, boot CPU first. */
@@ -41,11 +46,21 @@ export class ReferenceHypervisor implements Hypervisor {
   private sevEs = false;
   /** The nested-PTE bits reserved on every host CPU, written into MMIO entries of an SEV-ES guest. */
   private mmioMask = 0n;
+  /** The GPA of the guest's registered pvclock (null before it registered one). */
+  private pvclockGpa: bigint | null = null;
+  /** The last exit went to vmd: the next exit comes after vmd re-entered the guest. */
+  private atVmd = false;
+  /** Entries left for mapping guest pages (scenario host.pvEntries; null: unlimited), rule outOfMemoryFails. */
+  private mappingEntries: number | null;
+  /** Guest pages the host has mapped for itself (vmd's mapping), each taking an entry once. */
+  private readonly hostMapped = new Set<bigint>();
 
   constructor(
     private readonly machine: Machine,
     private readonly scenario: Scenario,
-  ) {}
+  ) {
+    this.mappingEntries = scenario.host.pvEntries ?? null;
+  }
 
   createVm(): number {
     // The decode depends on the host alone: decoded once per host, shared by every run on it.
@@ -88,48 +103,113 @@ export class ReferenceHypervisor implements Hypervisor {
 
   handleExit(exit: VmExit, _cpu: number): Disposition {
     if (!this.created) return FAIL;
+    this.reenteredByVmd();
     switch (exit.code) {
       case SVM_VMEXIT_NPF:
-        return this.nestedPageFault(exit.exitinfo2, exit.insnLength);
+        return this.entered(this.nestedPageFault(exit.exitinfo2, exit.insnLength));
       case SVM_VMEXIT_VMGEXIT:
-        return this.vmgexit(exit.ghcbMsr);
+        return this.entered(this.vmgexit(exit.ghcbMsr));
     }
   }
 
   pvclock(gpa: bigint, _cpu: number): Disposition {
     if (!this.created) return FAIL;
+    this.reenteredByVmd();
     this.applied("pvclockAction");
-    const action = pvclockAction(this.kindOf(gpa), mapsMemory(this.npt.get(pageOf(gpa))));
+    const action = pvclockAction(pvclockArea(this.scenario.memory, gpa), mapsMemory(this.npt.get(pageOf(gpa))));
+    if (action !== "refuse") this.pvclockGpa = gpa;
+    if (action === "write") this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
+    return this.entered(RESUME);
+  }
+
+  wallclock(gpa: bigint, _cpu: number): Disposition {
+    if (!this.created) return FAIL;
+    this.reenteredByVmd();
+    const first = pageOf(gpa);
+    const last = pageOf(gpa + PVCLOCK_WALL_CLOCK_SIZE - 1n);
+    const mapped = mapsMemory(this.npt.get(first)) && mapsMemory(this.npt.get(last));
+    this.applied("pvclockAction");
+    if (pvclockAction(wallClockArea(this.scenario.memory, gpa), mapped) === "write") {
+      this.machine.directMapAccess(this.backing(gpa), true, "wallclock");
+      if (last !== first) this.machine.directMapAccess(this.backing(last), true, "wallclock");
+    }
+    return this.entered(RESUME);
+  }
+
+  /** vmd restores the pvclock from outside the run loop: a registration as the guest's own, without an entry. */
+  vmdPvclock(gpa: bigint): Disposition {
+    if (!this.created) return FAIL;
+    this.applied("pvclockAction");
+    const action = pvclockAction(pvclockArea(this.scenario.memory, gpa), mapsMemory(this.npt.get(pageOf(gpa))));
+    if (action !== "refuse") this.pvclockGpa = gpa;
     if (action === "write") this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
     return RESUME;
+  }
+
+  /** Before the guest is entered again: the pvclock update (rule pvclockAtEntry). */
+  private guestEntry(): void {
+    const gpa = this.pvclockGpa;
+    if (gpa !== null && pvclockAtEntry(true, mapsMemory(this.npt.get(pageOf(gpa))))) {
+      this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
+    }
+  }
+
+  /** The guest is entered again after a disposition that resumes it; vmd re-enters it after an exit to vmd. */
+  private entered(d: Disposition): Disposition {
+    if (d.kind === "resume" || d.kind === "resume-ghcb-error") this.guestEntry();
+    if (d.kind === "vmd") this.atVmd = true;
+    return d;
+  }
+
+  private reenteredByVmd(): void {
+    if (!this.atVmd) return;
+    this.atVmd = false;
+    this.guestEntry();
   }
 
   private nestedPageFault(gpa: bigint, insnLength: number): Disposition {
     const page = pageOf(gpa);
     this.applied("npfAction");
     switch (npfAction(this.kindOf(gpa), this.sevEs)) {
-      case "map-memory":
+      case "map-memory": {
         this.applied("memoryPte");
+        const hostNeeds = this.hostMapped.has(page) ? 0 : 1;
+        const left = outOfMemoryFails(this.mappingEntries, hostNeeds + 1);
+        if (left === "fail") return { kind: "error", errno: ENOMEM };
+        this.mappingEntries = left;
+        this.hostMapped.add(page);
         this.npt.set(page, memoryPte(this.backing(page)));
         return RESUME;
+      }
       case "map-reserved":
         this.applied("reservedBitsPte");
         this.npt.set(page, reservedBitsPte(this.mmioMask));
         return RESUME;
-      case "vmd-assist":
+      case "vmd-assist": {
         this.applied("insnBytesValid");
+        const valid = insnBytesValid(this.scenario.host.decodeAssist, insnLength);
         return {
           kind: "vmd",
           reason: "mmio-assist",
           gpa,
-          insnBytes: insnBytesValid(this.scenario.host.decodeAssist, insnLength),
+          insnBytes: valid,
+          insnLength: valid ? insnLength : 0,
+          size: 0n,
+          write: false,
+          dataGpa: 0n,
         };
+      }
       case "error":
         return FAIL;
     }
   }
 
   private vmgexit(ghcbMsr: bigint): Disposition {
+    if ((ghcbMsr & fieldMask(GHCB_MSR.GHCBInfo)) !== 0n) {
+      this.applied("ghcbMsrProtocolAnswer");
+      const answer = ghcbMsrProtocolAnswer(ghcbMsr);
+      return answer === "terminate" ? FAIL : { kind: "resume-msr", ghcbMsr: answer };
+    }
     if (!ghcbReachable(ghcbMsr, this.kindOf(ghcbMsr), mapsMemory(this.npt.get(pageOf(ghcbMsr))))) {
       this.applied(ghcbMsrNamesGhcb(ghcbMsr) ? "ghcbReachable" : "ghcbMsrNamesGhcb");
       this.applied("unusableGhcbFailsRun");
@@ -146,11 +226,24 @@ export class ReferenceHypervisor implements Hypervisor {
       case "mmio":
         if (!mmioNaeForMmio(this.kindOf(request.swExitInfo1))) {
           this.applied("mmioNaeOutsideMmio");
-          if (mmioNaeOutsideMmio() === "ghcb-error") return GHCB_ERROR;
+          if (mmioNaeOutsideMmio() === "ghcb-error") {
+            this.applied("ghcbErrorFor");
+            return ghcbError("mmio-not-mmio");
+          }
         } else this.applied("mmioNaeForMmio");
-        return { kind: "vmd", reason: "mmio-nae", gpa: request.swExitInfo1, insnBytes: false };
+        return {
+          kind: "vmd",
+          reason: "mmio-nae",
+          gpa: request.swExitInfo1,
+          insnBytes: false,
+          insnLength: 0,
+          size: request.swExitInfo2,
+          write: request.swExitCode === SW_EXITCODE.MMIO_WRITE,
+          dataGpa: request.swScratch,
+        };
       case "unsupported":
-        return GHCB_ERROR;
+        this.applied("ghcbErrorFor");
+        return ghcbError("unsupported");
     }
   }
 
@@ -180,6 +273,10 @@ function everyCpuChangesIt(cpus: readonly HostCpuView[], sevEs: boolean): boolea
   if (boot === undefined) return false;
   if (cpus.some((c) => c.cBit !== boot.cBit)) return true;
   return sevEs && reservedOnEveryCpu(cpus) !== reservedAddressBits(boot);
+}
+
+function ghcbError(why: Parameters<typeof ghcbErrorFor>[0]): Disposition {
+  return { kind: "resume-ghcb-error", ...ghcbErrorFor(why) };
 }
 
 function pageOf(gpa: bigint): bigint {

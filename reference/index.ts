@@ -50,14 +50,18 @@ export { insnBytesValid, npfAction, type NpfAction } from "./npf";
 export {
   GHCB_MSR,
   SW_EXITCODE,
+  ghcbErrorFor,
+  ghcbMsrProtocolAnswer,
   ghcbMsrNamesGhcb,
   ghcbReachable,
   ghcbRequestKind,
   mmioNaeForMmio,
   mmioNaeOutsideMmio,
   unusableGhcbFailsRun,
+  type GhcbError,
   type GhcbRequestKind,
 } from "./vmgexit";
-export { pvclockAction, type PvclockAction } from "./pvclock";
-export { EINVAL } from "./errno";
+export { pvclockAction, pvclockArea, pvclockAtEntry, wallClockArea, type PvclockAction } from "./pvclock";
+export { outOfMemoryFails } from "./memory";
+export { EINVAL, ENOMEM } from "./errno";
 export { RULE_BASIS, isPolicyRule, ruleBasis, type Basis } from "./basis";

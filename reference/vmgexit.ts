@@ -26,7 +26,7 @@ export const SW_EXITCODE = Object.freeze({
  * Rule `ghcbMsrNamesGhcb` (policy). GHCB spec 56421 §2.3.1: with GHCBInfo = 0 the GHCB MSR holds the GHCB's
  * guest-physical address. That a zero address names no GHCB is not in the spec; it is what Linux KVM does
  * (sev_handle_vmgexit: "vmgexit: GHCB gpa is not set"), and the reference does the same. Any other GHCBInfo is an
- * MSR-protocol request, which this host does not serve.
+ * MSR-protocol request (rule `ghcbMsrProtocolAnswer`).
  */
 export function ghcbMsrNamesGhcb(msr: bigint): boolean {
   return (msr & fieldMask(GHCB_MSR.GHCBInfo)) === 0n && (msr & fieldMask(GHCB_MSR.GHCBData)) !== 0n;
@@ -87,4 +87,39 @@ export function mmioNaeForMmio(kind: GpaKind): boolean {
  */
 export function mmioNaeOutsideMmio(): "ghcb-error" {
   return "ghcb-error";
+}
+
+/** The error the host leaves in the GHCB: SW_EXITINFO1[31:0] and SW_EXITINFO2. */
+export interface GhcbError {
+  exitinfo1: bigint;
+  exitinfo2: bigint;
+}
+
+/**
+ * Rule `ghcbErrorFor` (policy). GHCB spec 56421 §4.1 (SW_EXITINFO1 on return): 1 = "an exception is to be injected",
+ * SW_EXITINFO2 holding it in event-injection format (APM vol 2 §15.20: vector, type 3 = exception, bit 11
+ * error-code valid, bit 31 valid); 2 = the input was malformed, SW_EXITINFO2 naming why. The spec leaves the choice
+ * to the hypervisor. Policy, as Linux KVM (arch/x86/kvm/svm/sev.c): an event it does not serve is
+ * GHCB_HV_RESP_MALFORMED_INPUT (2) with GHCB_ERR_INVALID_EVENT (6); an MMIO NAE for a GPA that is not MMIO is the
+ * guest's mistake, answered with #GP(0) injected, as a real access to nothing would be.
+ */
+export function ghcbErrorFor(why: "unsupported" | "mmio-not-mmio"): GhcbError {
+  if (why === "unsupported") return { exitinfo1: 2n, exitinfo2: 6n };
+  const GP = 13n;
+  return { exitinfo1: 1n, exitinfo2: GP | (3n << 8n) | (1n << 11n) | (1n << 31n) };
+}
+
+/**
+ * Rule `ghcbMsrProtocolAnswer` (spec for CPUID and termination; policy for any other request). GHCB spec 56421 §2.3.1 (GHCB MSR protocol): GHCBInfo 0x004 "CPUID Request",
+ * GHCBData[31:30] the register (0 EAX … 3 EDX), [63:32] the function; the answer is GHCBInfo 0x005 "CPUID Response"
+ * with the same register bits and the value in [63:32] (the CPUID values are not modelled: 0 here; the diff compares
+ * bits 31:0). GHCBInfo 0x100 "Termination Request": the guest asks to be terminated; the VM stops (older Linux KVM
+ * returned -EINVAL from KVM_RUN; vmm's run contract: "EINVAL: an error occurred"). Any other request: as Linux KVM
+ * sev_handle_vmgexit_msr_protocol, "Error, keep GHCB MSR value as-is" and resume.
+ */
+export function ghcbMsrProtocolAnswer(msr: bigint): bigint | "terminate" {
+  const info = msr & fieldMask(GHCB_MSR.GHCBInfo);
+  if (info === 0x004n) return 0x005n | (msr & 0xc0000000n);
+  if (info === 0x100n) return "terminate";
+  return msr;
 }

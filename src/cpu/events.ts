@@ -7,6 +7,20 @@ export type Memory = "guest-ram" | "host-ram" | "none";
 /** Why the vcpu left the kernel for vmd(8). */
 export type VmdExitReason = "mmio-assist" | "mmio-nae";
 
+/** What vmd(8) is handed with an exit for emulation (struct vm_exit: vee for an assist, vem for an MMIO NAE). */
+export interface VmdExit {
+  reason: VmdExitReason;
+  /** The GPA of the access. */
+  gpa: bigint;
+  /** mmio-assist: the decode-assist bytes are valid (VEE_BYTES_VALID) and how many there are (vee_insn_len). */
+  insnBytes: boolean;
+  insnLength: number;
+  /** mmio-nae: SW_EXITINFO2 (bytes), the direction (write = VEI_DIR_OUT) and SW_SCRATCH (where the data is). */
+  size: bigint;
+  write: boolean;
+  dataGpa: bigint;
+}
+
 export type Event =
   /** Automatic #VMEXIT(NPF) to the host kernel; exitinfo1 = error code, exitinfo2 = GPA. */
   | { kind: "npf-exit"; gpa: bigint; errorCode: bigint }
@@ -15,11 +29,13 @@ export type Event =
   /** The host handled the exit in the kernel and resumed the guest. */
   | { kind: "resume" }
   /** VMM_IOC_RUN returned to vmd(8) for emulation; the step completes there. */
-  | { kind: "vmd-exit"; reason: VmdExitReason; gpa: bigint; insnBytes: boolean }
+  | ({ kind: "vmd-exit" } & VmdExit)
   /** VMM_IOC_RUN failed with an errno: the VM stops. */
   | { kind: "vm-error"; errno: number }
-  /** The host answered the guest's VMGEXIT with an error in the GHCB (SW_EXITINFO1 != 0). */
-  | { kind: "ghcb-error" }
+  /** The host answered a GHCB MSR protocol request and resumed: the GHCB MSR value the guest reads back. */
+  | { kind: "ghcb-msr-response"; value: bigint }
+  /** The host answered the guest's VMGEXIT with an error in the GHCB (SW_EXITINFO1[31:0] != 0, SW_EXITINFO2). */
+  | { kind: "ghcb-error"; exitinfo1: bigint; exitinfo2: bigint }
   /** #VC delivered in the guest with its error code (the exit code). */
   | { kind: "vc"; code: number }
   /** A guest access completed at a host physical address. */
@@ -35,7 +51,7 @@ export type Event =
   /** The reference model decided by this rule of reference/RULES.md (the reference only; observes nothing). */
   | { kind: "rule"; rule: string };
 
-export type HostAccessPurpose = "ghcb" | "pvclock";
+export type HostAccessPurpose = "ghcb" | "pvclock" | "wallclock";
 
 export type EventKind = Event["kind"];
 

@@ -64,7 +64,17 @@ export function memEncryptionModEnKept(requested: boolean, sme: boolean, cBit: n
   return requested && sme && cBit >= addressBitsFor(ramBytes);
 }
 
-export function hardwareOf(cpu: HostCpu, memEncryptionModEn: boolean, ramBytes: bigint): CpuHardware {
+/**
+ * `reductionReserved` is a what-if (scenario host.reductionReserved): false makes the reduction window ordinary
+ * address bits instead of reserved ones, as Linux KVM assumes of key-ID bits (MKTME/SME); the model's choice for
+ * "not reserved", checked on no hardware.
+ */
+export function hardwareOf(
+  cpu: HostCpu,
+  memEncryptionModEn: boolean,
+  ramBytes: bigint,
+  reductionReserved = true,
+): CpuHardware {
   const max = (cpu.cpuid.get(LEAF_EXT_MAX)?.eax ?? 0) >>> 0;
   const physAddrSize =
     max >= LEAF_ADDR_SIZES ? Math.min(leaf(cpu, LEAF_ADDR_SIZES).eax & 0xff, 52) : LEGACY_PHYS_ADDR_SIZE;
@@ -80,7 +90,7 @@ export function hardwareOf(cpu: HostCpu, memEncryptionModEn: boolean, ramBytes: 
   // reserved bits are treated the same as other page-table reserved bits".
   const reduction = encryptionActive ? reportedReduction : 0;
   // APM vol 2 §5.3.3: bits 51:MAXPHYADDR of a PTE are reserved; address bits start at 12.
-  const lowestReserved = Math.max(12, physAddrSize - reduction);
+  const lowestReserved = Math.max(12, physAddrSize - (reductionReserved ? reduction : 0));
   let reservedMask = bitRange(lowestReserved, PTE_ADDR_TOP);
   // APM vol 2 §15.34.8 (Tables 15-30/15-31): in a nested PTE the C-bit is an encryption attribute, not reserved.
   const cBitMask = cBit >= 0 && cBit <= PTE_ADDR_TOP ? 1n << BigInt(cBit) : 0n;

@@ -10,7 +10,10 @@ export class HostState {
   private readonly derived = new Map<object, unknown>();
 
   constructor(host: HostConfig) {
-    this.hardware = host.cpus.map((cpu) => Object.freeze(hardwareOf(cpu, host.memEncrypt, host.ramBytes)));
+    const reductionReserved = host.reductionReserved !== false;
+    this.hardware = host.cpus.map((cpu) =>
+      Object.freeze(hardwareOf(cpu, host.memEncrypt, host.ramBytes, reductionReserved)),
+    );
   }
 
   /**
@@ -34,6 +37,7 @@ function mix(h: number, x: number): number {
 function hostHash(host: HostConfig): number {
   const ram = Number(host.ramBytes);
   let h = mix(mix(host.memEncrypt ? 0x811c9dc5 : 0x050c5d1f, ram >>> 0), (ram / 0x100000000) >>> 0);
+  if (host.reductionReserved === false) h = mix(h, 1);
   for (const cpu of host.cpus) {
     for (let i = 0; i < cpu.vendor.length; i++) h = mix(h, cpu.vendor.charCodeAt(i));
     for (const [leaf, r] of cpu.cpuid) h = mix(mix(mix(mix(mix(h, leaf), r.eax), r.ebx), r.ecx), r.edx);
@@ -55,6 +59,7 @@ function sameHost(x: HostConfig, y: HostConfig): boolean {
   return (
     x.memEncrypt === y.memEncrypt &&
     x.ramBytes === y.ramBytes &&
+    x.reductionReserved === y.reductionReserved &&
     x.cpus.length === y.cpus.length &&
     x.cpus.every((cpu, i) => sameCpu(cpu, y.cpus[i]!))
   );
@@ -85,6 +90,7 @@ let last: { host: HostConfig; state: HostState } | null = null;
 function sameObjects(x: HostConfig, y: HostConfig): boolean {
   if (x === y) return true;
   if (x.memEncrypt !== y.memEncrypt || x.ramBytes !== y.ramBytes || x.cpus.length !== y.cpus.length) return false;
+  if (x.reductionReserved !== y.reductionReserved) return false;
   for (let i = 0; i < x.cpus.length; i++) if (x.cpus[i] !== y.cpus[i]) return false;
   return true;
 }

@@ -1,5 +1,6 @@
 // The interface every hypervisor implementation (the port's variants, the reference model) offers the machine.
 import type { Scenario } from "../scenario/types";
+import type { VmdExit } from "./events";
 import type { Machine } from "./machine";
 
 /** SVM exit codes the machine delivers as automatic exits (APM vol 2 Appendix C). */
@@ -15,8 +16,10 @@ export type VmExit =
 /** What the vcpu run loop does after the host handled an exit. */
 export type Disposition =
   | { kind: "resume" }
-  | { kind: "resume-ghcb-error" }
-  | { kind: "vmd"; reason: "mmio-assist" | "mmio-nae"; gpa: bigint; insnBytes: boolean }
+  | { kind: "resume-ghcb-error"; exitinfo1: bigint; exitinfo2: bigint }
+  /** Resume after a GHCB MSR protocol request, with the value the host left in the GHCB MSR. */
+  | { kind: "resume-msr"; ghcbMsr: bigint }
+  | ({ kind: "vmd" } & VmdExit)
   | { kind: "error"; errno: number };
 
 export interface Hypervisor {
@@ -31,6 +34,10 @@ export interface Hypervisor {
   handleExit(exit: VmExit, cpu: number): Disposition;
   /** The host's pvclock update after the guest pointed its (enabled) pvclock at `gpa`. */
   pvclock(gpa: bigint, cpu: number): Disposition;
+  /** The guest wrote the KVM wall-clock MSR with `gpa`. */
+  wallclock(gpa: bigint, cpu: number): Disposition;
+  /** vmd restores the vcpu's pvclock as `gpa` with the enable bit (VMM_IOC_WRITEVMPARAMS) while the vcpu is out. */
+  vmdPvclock(gpa: bigint): Disposition;
   /** Nested page table leaf entries, by guest-physical page address; the machine walks it. */
   readonly npt: Map<bigint, bigint>;
 }

@@ -20,11 +20,19 @@ export interface GhcbRequest {
   swExitCode: bigint;
   swExitInfo1: bigint;
   swExitInfo2: bigint;
-  /** SW_SCRATCH, the GPA of the request's data; absent for a request without data (reads as 0). */
-  swScratch?: bigint;
+  /** SW_SCRATCH: the GPA of an MMIO NAE request's data (0 for other requests). */
+  swScratch: bigint;
 }
 
-export const EMPTY_GHCB: GhcbRequest = Object.freeze({ swExitCode: 0n, swExitInfo1: 0n, swExitInfo2: 0n });
+export const EMPTY_GHCB: GhcbRequest = Object.freeze({
+  swExitCode: 0n,
+  swExitInfo1: 0n,
+  swExitInfo2: 0n,
+  swScratch: 0n,
+});
+
+/** Offset of the GHCB's shared buffer (GHCB spec 56421 §2.5, Table 3: 0x800), where an MMIO NAE's data goes. */
+export const GHCB_SHARED_BUFFER = 0x800n;
 
 /**
  * Thrown when the host kernel faults (e.g. a direct-map access to a physical address with no memory). Not an Error:

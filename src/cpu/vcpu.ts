@@ -9,7 +9,8 @@ import {
   type Hypervisor,
   type HypervisorFactory,
 } from "./hypervisor";
-import { GHCB_REQUEST_CPUID, HostCrash, Machine } from "./machine";
+import { GHCB_REQUEST_CPUID, GHCB_SHARED_BUFFER, HostCrash, Machine } from "./machine";
+export { GHCB_SHARED_BUFFER };
 import { NPF_RSV, nestedWalk } from "./walk";
 
 /** Automatic exits one access may take before the run calls it no progress (a fault resumed into itself). */
@@ -19,12 +20,6 @@ const DECODE_ASSIST_BYTES = 15;
 /** SEV_VMGEXIT_MMIO_READ / _WRITE (GHCB spec 56421 §4.1.5, Table 7). */
 export const SVM_VMGEXIT_MMIO_READ = 0x80000001n;
 export const SVM_VMGEXIT_MMIO_WRITE = 0x80000002n;
-/**
- * Offset of the GHCB's shared buffer (GHCB spec 56421, GHCB layout: 800h-FEFh). The guest puts an MMIO NAE event's
- * data there and names it in SW_SCRATCH, as Linux's #VC handler does (vc_do_mmio: ghcb_pa + offsetof(struct ghcb,
- * shared_buffer)).
- */
-export const GHCB_SHARED_BUFFER = 0x800n;
 
 type StepEnd = "continue" | "vm-stopped" | "host-stopped";
 
@@ -63,11 +58,17 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
         return runAccess(machine, hv, step);
       case "ghcb": {
         // A GHCB is a page (GHCB spec 56421 §2.2): the MSR holds the page's GPA. The low 12 bits of the MSR select
-        // the MSR protocol instead (§2.3.1), which this op does not model, so the page of `gpa` is registered.
+        // the MSR protocol instead (§2.3.1, the ghcb-msr op), so the page of `gpa` is registered.
         const page = step.gpa & ~0xfffn;
+        if (step.guestWrite) {
+          // The guest writes its request (SW_EXITCODE at offset 0x390) through its nested walk first.
+          const write: AccessStep = { op: "access", gpa: page | 0x390n, kind: "write", size: 8, cpu: step.cpu ?? 0 };
+          const end = runAccess(machine, hv, write);
+          if (end !== "continue" || machine.events.at(-1)?.kind !== "guest-access") return end;
+        }
         machine.guestGhcb = {
           gpa: page,
-          request: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n },
+          request: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n, swScratch: 0n },
         };
         return vmgexit(machine, hv, page, step.cpu ?? 0);
       }
@@ -76,6 +77,7 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
         const swExitCode = step.write ? SVM_VMGEXIT_MMIO_WRITE : SVM_VMGEXIT_MMIO_READ;
         machine.guestGhcb = {
           gpa: ghcbGpa,
+          // As Linux's #VC handler does: the data in the GHCB's shared buffer, SW_SCRATCH pointing at it.
           request: {
             swExitCode,
             swExitInfo1: step.gpa,
@@ -87,6 +89,12 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
       }
       case "pvclock":
         return apply(machine, hv.pvclock(step.gpa, step.cpu ?? 0));
+      case "wallclock":
+        return apply(machine, hv.wallclock(step.gpa, step.cpu ?? 0));
+      case "vmd-pvclock":
+        return apply(machine, hv.vmdPvclock(step.gpa));
+      case "ghcb-msr":
+        return vmgexit(machine, hv, step.gpa, step.cpu ?? 0);
     }
   } catch (e) {
     if (!(e instanceof HostCrash)) throw e;
@@ -141,11 +149,23 @@ function apply(machine: Machine, d: Disposition): StepEnd {
     case "resume":
       machine.emit({ kind: "resume" });
       return "continue";
+    case "resume-msr":
+      machine.emit({ kind: "ghcb-msr-response", value: d.ghcbMsr });
+      return "continue";
     case "resume-ghcb-error":
-      machine.emit({ kind: "ghcb-error" });
+      machine.emit({ kind: "ghcb-error", exitinfo1: d.exitinfo1, exitinfo2: d.exitinfo2 });
       return "continue";
     case "vmd":
-      machine.emit({ kind: "vmd-exit", reason: d.reason, gpa: d.gpa, insnBytes: d.insnBytes });
+      machine.emit({
+        kind: "vmd-exit",
+        reason: d.reason,
+        gpa: d.gpa,
+        insnBytes: d.insnBytes,
+        insnLength: d.insnLength,
+        size: d.size,
+        write: d.write,
+        dataGpa: d.dataGpa,
+      });
       return "continue";
     case "error":
       machine.emit({ kind: "vm-error", errno: d.errno });

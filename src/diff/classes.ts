@@ -7,6 +7,10 @@ export const FINDING_CLASSES = {
   },
   "host-crash": { severity: "crash", meaning: "the host kernel faults or panics" },
   "exit-mismatch": { severity: "functional", meaning: "a different exit, exception, error or VM-creation result" },
+  "guest-memory-mismatch": {
+    severity: "functional",
+    meaning: "the host touches other pages of the guest's memory on its behalf (GHCB, pvclock)",
+  },
   "pte-mismatch": { severity: "functional", meaning: "the nested PTEs make the CPU behave differently" },
   "pte-bits": { severity: "info", meaning: "the PTEs differ in bits only; the CPU behaves the same" },
   "undefined-behaviour": { severity: "ub", meaning: "the port hit C undefined behaviour" },

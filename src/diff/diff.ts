@@ -2,12 +2,12 @@
 // root cause is reported: a check goes on past its first divergent step, and an earlier divergence hides only what
 // it explains (the same step's events, the PTEs of pages its steps touched).
 import { isPolicyRule, READS_CREATION } from "../../reference/basis";
-import type { Event, Outcome } from "../cpu/events";
+import type { Event, EventKind, Outcome } from "../cpu/events";
 import { Machine } from "../cpu/machine";
 import { guestKind, type Scenario } from "../scenario/types";
 import { severityOf, type FindingClass } from "./classes";
 import type { Finding, Side } from "./finding";
-import { kindsOf, observable, sameObserved, type Observed } from "./observable";
+import { kindsOf, msrRequestName, observable, sameObserved, type Observed } from "./observable";
 import { pteBehaviour, worstBehaviour } from "./pte-semantics";
 import { regionOf } from "./regions";
 
@@ -46,6 +46,8 @@ function other(side: Side): Side {
 function stepLabel(ctx: Context, step: number): string {
   if (step < 0) return "create";
   const s = ctx.scenario.steps[step]!;
+  // A GHCB MSR protocol value is no address: its request (GHCBInfo) stands for the region.
+  if (s.op === "ghcb-msr") return `${s.op}|${msrRequestName(s.gpa)}`;
   return `${s.op}|${regionOf(ctx.scenario.memory, s.gpa)}`;
 }
 
@@ -90,8 +92,13 @@ function finding(
 ): Finding {
   const policyRules = WRONG_IN_ANY_CASE.has(cls) ? [] : policyRulesAt(ctx, step);
   const basis = policyRules.length > 0 ? "policy" : "spec";
-  const signature = [cls, side, key, guestKind(ctx.scenario.guest)].join("|");
+  const signature = [cls, side, key, guestKind(ctx.scenario.guest), ...whatIf(ctx.scenario)].join("|");
   return { class: cls, severity: severityOf(cls), signature, step, side, detail, basis, policyRules };
+}
+
+/** The hardware what-ifs a scenario switches from the APM's answer: they end its findings' signatures. */
+function whatIf(s: Scenario): string[] {
+  return s.host.reductionReserved === false ? ["what-if:reduction-not-reserved"] : [];
 }
 
 function stepCount(o: Outcome): number {
@@ -175,6 +182,92 @@ function explainedPages(ctx: Context): Set<bigint> {
     if (i >= ran || ctx.divergentSteps.has(i)) pages.add(s.gpa & ~0xfffn);
   });
   return pages;
+}
+
+type EventOf<K extends EventKind> = Extract<Event, { kind: K }>;
+
+/** Events of one kind in the steps both sides ran, paired in order: the i-th of A with the i-th of B. */
+function pairedEvents<K extends EventKind>(ctx: Context, kind: K): { step: number; a: EventOf<K>; b: EventOf<K> }[] {
+  const pairs: { step: number; a: EventOf<K>; b: EventOf<K> }[] = [];
+  const pick = (events: readonly Event[]) => events.filter((e): e is EventOf<K> => e.kind === kind);
+  const created = ctx.a.create === 0 && ctx.b.create === 0;
+  const steps = created ? Math.min(ctx.a.steps.length, ctx.b.steps.length) : 0;
+  for (let step = -1; step < steps; step++) {
+    const ea = pick(step < 0 ? ctx.a.createEvents : ctx.a.steps[step]!.events);
+    const eb = pick(step < 0 ? ctx.b.createEvents : ctx.b.steps[step]!.events);
+    for (let i = 0; i < Math.min(ea.length, eb.length); i++) pairs.push({ step, a: ea[i]!, b: eb[i]! });
+  }
+  return pairs;
+}
+
+/**
+ * A check of one field of an event both sides show at the same place: the same exit, error or answer with a
+ * different value. `word` gives the value for the signature (stable: a relation or a small number), `shown` for the
+ * detail. One finding per signature.
+ */
+function fieldCheck<K extends EventKind>(
+  name: string,
+  kind: K,
+  cls: FindingClass,
+  word: (e: EventOf<K>, ctx: Context, step: number) => string,
+  shown: (e: EventOf<K>) => string,
+): Check {
+  return {
+    name,
+    run(ctx) {
+      const found = new Map<string, Finding>();
+      for (const { step, a, b } of pairedEvents(ctx, kind)) {
+        if (shown(a) === shown(b)) continue;
+        const key = `${name}|${stepLabel(ctx, step)}|A:${word(a, ctx, step)}|B:${word(b, ctx, step)}`;
+        const detail = `${name} (step ${step}): ${ctx.a.impl} ${shown(a)}, ${ctx.b.impl} ${shown(b)}`;
+        const f = finding(ctx, cls, step, "both", key, detail);
+        if (!found.has(f.signature)) found.set(f.signature, f);
+      }
+      return [...found.values()];
+    },
+  };
+}
+
+const hexOf = (v: bigint) => `0x${v.toString(16)}`;
+
+/** A GPA handed to vmd, relative to the step's own GPA: the same, its page, or elsewhere (by region). */
+function gpaWord(gpa: bigint, ctx: Context, step: number): string {
+  const s = ctx.scenario.steps[step];
+  if (s && gpa === s.gpa) return "step-gpa";
+  if (s && gpa === (s.gpa & ~0xfffn)) return "step-page";
+  return regionOf(ctx.scenario.memory, gpa);
+}
+
+/**
+ * The guest pages a side's host touches on the guest's behalf for the first time in each step, as `purpose@page`,
+ * and the purposes for which it reached something else than guest RAM in that step (the exposure and crash checks'
+ * findings, left to them).
+ */
+function firstGuestTouches(o: Outcome): { fresh: Set<string>; elsewhere: Set<string> }[] {
+  const seen = new Set<string>();
+  return o.steps.map((s) => {
+    const fresh = new Set<string>();
+    const elsewhere = new Set<string>();
+    for (const e of s.events) {
+      if (e.kind !== "host-access") continue;
+      if (e.memory !== "guest-ram") {
+        elsewhere.add(e.purpose);
+        continue;
+      }
+      const touch = `${e.purpose}@${hexOf(e.pa & ~0xfffn)}`;
+      if (!seen.has(touch)) fresh.add(touch);
+      seen.add(touch);
+    }
+    return { fresh, elsewhere };
+  });
+}
+
+/** Software-available bits of a PTE (APM vol 2 §5.4.1, Figure 5-21: "AVL" bits 11:9 and 62:52). */
+export const PTE_SOFTWARE_BITS = (0x7n << 9n) | (0x7ffn << 52n);
+
+/** Whether an entry maps memory for some access on some CPU: then every bit but the software bits matters. */
+function mapsSomething(behaviour: string): boolean {
+  return behaviour.split(" ").some((p) => /:(guest-ram|host-ram|none)@/.test(p));
 }
 
 /** The checks, in the order their findings are listed. */
@@ -266,10 +359,11 @@ export const CHECKS: readonly Check[] = [
           continue;
         }
         const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
+        if (mapsSomething(ba) && ((pa ^ pb) & ~PTE_SOFTWARE_BITS) !== 0n) continue; // "final-pte-attributes"
         found.push({
           class: "pte-bits",
           severity: severityOf("pte-bits"),
-          signature: `pte-bits|both|bits:${differingBits(pa ^ pb)}`,
+          signature: [`pte-bits|both|bits:${differingBits(pa ^ pb)}`, ...whatIf(ctx.scenario)].join("|"),
           step: null,
           side: "both",
           detail,
@@ -280,6 +374,142 @@ export const CHECKS: readonly Check[] = [
       // Bits-only differences beside a behaviour difference add nothing a reviewer needs.
       const behaviour = found.filter((f) => f.class === "pte-mismatch");
       return distinct(behaviour.length > 0 ? behaviour : found);
+    },
+  },
+  {
+    name: "vm-creation-errno",
+    run(ctx) {
+      if (ctx.a.create === 0 || ctx.b.create === 0 || ctx.a.create === ctx.b.create) return [];
+      const key = `create-errno|A:${ctx.a.create}|B:${ctx.b.create}`;
+      const detail = `VM creation refused with errno ${ctx.a.create} (${ctx.a.impl}) and ${ctx.b.create} (${ctx.b.impl})`;
+      return [finding(ctx, "exit-mismatch", -1, "both", key, detail)];
+    },
+  },
+  fieldCheck(
+    "run-errno",
+    "vm-error",
+    "exit-mismatch",
+    (e) => String(e.errno),
+    (e) => `errno ${e.errno}`,
+  ),
+  fieldCheck(
+    "ghcb-error-code",
+    "ghcb-error",
+    "exit-mismatch",
+    (e) => `${e.exitinfo1}/${hexOf(e.exitinfo2)}`,
+    (e) => `SW_EXITINFO1 ${hexOf(e.exitinfo1)} SW_EXITINFO2 ${hexOf(e.exitinfo2)}`,
+  ),
+  fieldCheck(
+    "vmd-exit-gpa",
+    "vmd-exit",
+    "exit-mismatch",
+    (e, ctx, step) => gpaWord(e.gpa, ctx, step),
+    (e) => hexOf(e.gpa),
+  ),
+  fieldCheck(
+    "vmd-exit-insn-length",
+    "vmd-exit",
+    "exit-mismatch",
+    (e) => String(e.insnLength),
+    (e) => `${e.insnLength} instruction bytes`,
+  ),
+  fieldCheck(
+    "vmd-exit-nae-size",
+    "vmd-exit",
+    "exit-mismatch",
+    (e, ctx, step) =>
+      BigInt((ctx.scenario.steps[step] as { size?: number }).size ?? -1) === e.size ? "step-size" : hexOf(e.size),
+    (e) => `size ${hexOf(e.size)}`,
+  ),
+  fieldCheck(
+    "vmd-exit-direction",
+    "vmd-exit",
+    "exit-mismatch",
+    (e) => (e.write ? "write" : "read"),
+    (e) => (e.write ? "write" : "read"),
+  ),
+  fieldCheck(
+    "vmd-exit-data",
+    "vmd-exit",
+    "exit-mismatch",
+    (e) => ((e.dataGpa & 0xfffn) === 0x800n ? "shared-buffer" : e.dataGpa === 0n ? "none" : "elsewhere"),
+    (e) => `data at ${hexOf(e.dataGpa)}`,
+  ),
+  {
+    name: "guest-pages-touched",
+    run(ctx) {
+      if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
+      const ta = firstGuestTouches(ctx.a);
+      const tb = firstGuestTouches(ctx.b);
+      const steps = Math.min(ta.length, tb.length);
+      // The step at which each side first touches each page, for the purposes both left in guest RAM.
+      const firstStep = (t: typeof ta) => {
+        const at = new Map<string, number>();
+        for (let step = 0; step < steps; step++) {
+          const elsewhere = new Set([...ta[step]!.elsewhere, ...tb[step]!.elsewhere]);
+          for (const touch of t[step]!.fresh) if (!elsewhere.has(touch.split("@")[0]!)) at.set(touch, step);
+        }
+        return at;
+      };
+      const [fa, fb] = [firstStep(ta), firstStep(tb)];
+      // A page one side touches first at another step than the other (or never) is reported once, at the earlier.
+      const divergent = new Map<number, { a: Set<string>; b: Set<string> }>();
+      for (const touch of new Set([...fa.keys(), ...fb.keys()])) {
+        const [sa, sb] = [fa.get(touch), fb.get(touch)];
+        if (sa === sb) continue;
+        const step = Math.min(sa ?? Infinity, sb ?? Infinity);
+        const entry = divergent.get(step) ?? { a: new Set<string>(), b: new Set<string>() };
+        if (sa === step) entry.a.add(touch);
+        if (sb === step) entry.b.add(touch);
+        divergent.set(step, entry);
+      }
+      const found = new Map<string, Finding>();
+      let machine: Machine | null = null;
+      for (const step of [...divergent.keys()].sort((x, y) => x - y)) {
+        const { a: sa, b: sb } = divergent.get(step)!;
+        machine ??= new Machine(ctx.scenario);
+        const own = machine.backingOf(ctx.scenario.steps[step]!.gpa & ~0xfffn);
+        const words = (touches: Set<string>) => {
+          const w = [...touches].map((t) => {
+            const [purpose, page] = t.split("@") as [string, string];
+            return `${purpose}:${own !== null && BigInt(page) === own ? "step-page" : "other-page"}`;
+          });
+          return w.length === 0 ? "nothing" : [...new Set(w)].sort().join(",");
+        };
+        const key = `guest-pages|${stepLabel(ctx, step)}|A:${words(sa)}|B:${words(sb)}`;
+        const list = (t: Set<string>) => (t.size === 0 ? "nothing" : [...t].join(" "));
+        const detail = `host accesses to guest memory (step ${step}): ${ctx.a.impl} ${list(sa)}, ${ctx.b.impl} ${list(sb)}`;
+        const f = finding(ctx, "guest-memory-mismatch", step, "both", key, detail);
+        if (!found.has(f.signature)) found.set(f.signature, f);
+      }
+      return [...found.values()];
+    },
+  },
+  {
+    name: "final-pte-attributes",
+    run(ctx) {
+      if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
+      let machine: Machine | null = null;
+      const found = new Map<string, Finding>();
+      const pages = [...new Set([...ctx.a.ptes.keys(), ...ctx.b.ptes.keys()])].sort((x, y) =>
+        x < y ? -1 : x > y ? 1 : 0,
+      );
+      for (const page of pages) {
+        const pa = ctx.a.ptes.get(page) ?? 0n;
+        const pb = ctx.b.ptes.get(page) ?? 0n;
+        const meaningful = (pa ^ pb) & ~PTE_SOFTWARE_BITS;
+        if (meaningful === 0n) continue;
+        machine ??= new Machine(ctx.scenario);
+        const ba = pteBehaviour(machine, page, pa);
+        // Different behaviour is "final-pte"'s finding; an entry that maps nothing has no attributes that matter.
+        if (ba !== pteBehaviour(machine, page, pb) || !mapsSomething(ba)) continue;
+        const region = regionOf(ctx.scenario.memory, page);
+        const key = `pte-attributes|${region}|bits:${differingBits(meaningful)}`;
+        const detail = `nested PTE of page ${hexOf(page)} (${region}): ${hexOf(pa)} vs ${hexOf(pb)}, same walk, bits ${hexOf(meaningful)} differ`;
+        const f = finding(ctx, "pte-mismatch", null, "both", key, detail);
+        if (!found.has(f.signature)) found.set(f.signature, f);
+      }
+      return [...found.values()];
     },
   },
 ];

@@ -14,6 +14,9 @@ export function observe(e: Event): Observed | null {
       return { kind: `vc:0x${e.code.toString(16)}` };
     case "vmd-exit":
       return { kind: `vmd-exit:${e.reason}${e.insnBytes ? ":bytes" : ""}` };
+    case "ghcb-msr-response":
+      // GHCBInfo names the answer; bits 31:0 are compared. The CPUID values above are not modelled (vmm_handle_cpuid).
+      return { kind: `ghcb-msr:${msrRequestName(e.value)}`, address: e.value & 0xffffffffn };
     case "vm-error":
     case "ghcb-error":
     case "host-crash":
@@ -53,4 +56,18 @@ export function kindsOf(observed: readonly Observed[]): string {
   const kinds: string[] = [];
   for (const o of observed) if (kinds[kinds.length - 1] !== o.kind) kinds.push(o.kind);
   return kinds.length === 0 ? "nothing" : kinds.join(",");
+}
+
+/** GHCB MSR protocol values by GHCBInfo (GHCB spec 56421 §2.3.1), in words that keep signatures few. */
+export function msrRequestName(value: bigint): string {
+  switch (value & 0xfffn) {
+    case 0x004n:
+      return "cpuid-request";
+    case 0x005n:
+      return "cpuid-response";
+    case 0x100n:
+      return "terminate";
+    default:
+      return "other";
+  }
 }

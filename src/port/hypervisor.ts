@@ -30,11 +30,22 @@ import type { ghcb_sa } from "./ghcb";
 import { CPUID, copy_cpu_info, cpu_set_vendor, new_cpu_info, type cpu_info } from "./identcpu";
 import { newGlobals, type identcpu_globals, type Kernel, type Tree } from "./kernel";
 import { pmap_bootstrap_env, pmap_create } from "./pmap";
-import { VM_MEM_MMIO, VM_MEM_RAM, VM_MEM_RESERVED, vm_create, type vm, type vm_create_params } from "./vmm";
+import {
+  VM_MEM_MMIO,
+  VM_MEM_RAM,
+  VM_MEM_RESERVED,
+  VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA,
+  vm_create,
+  vm_rwvmparams,
+  type vm,
+  type vm_create_params,
+  type vm_rwvmparams_params,
+} from "./vmm";
 import {
   EAGAIN,
   EINVAL,
   KVM_MSR_SYSTEM_TIME,
+  KVM_MSR_WALL_CLOCK,
   PVCLOCK_SYSTEM_TIME_ENABLE,
   SEV_VMGEXIT_MMIO_READ,
   SEV_VMGEXIT_MMIO_WRITE,
@@ -42,8 +53,10 @@ import {
   SVM_VMEXIT_NPF,
   VEE_BYTES_VALID,
   VEE_FAULT_MMIO_ASSIST,
+  VEI_DIR_OUT,
   new_vcpu,
   vcpu_init,
+  vmm_init_pvclock,
   vcpu_run_svm_enter,
   vcpu_run_svm_exit,
   type vcpu,
@@ -74,7 +87,7 @@ export class PortHypervisor implements Hypervisor {
       g: newGlobals(),
       cpus: [],
       curcpu: 0,
-      pmap: pmap_bootstrap_env(cx, (pa) => machine.classify(pa) !== "none"),
+      pmap: pmap_bootstrap_env(cx, (pa) => machine.classify(pa) !== "none", scenario.host.pvEntries ?? null),
       curproc_pmap: pmap_create(),
       tree,
     };
@@ -159,10 +172,18 @@ export class PortHypervisor implements Hypervisor {
     }
     this.k.ghcb_stored = null;
     const d = this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+    /* an MSR protocol request: the guest reads the host's answer back from the GHCB MSR */
+    if (exit.code !== SVM_VMEXIT_NPF && (exit.ghcbMsr & 0xfffn) !== 0n && d.kind === "resume") {
+      return { kind: "resume-msr", ghcbMsr: vmcb.v_ghcb_gpa };
+    }
     /* the guest reads the status the host left in SW_EXITINFO1[31:0] (GHCB spec 56421: 0 is success) */
     const ghcb = this.storedGhcb();
     if (exit.code !== SVM_VMEXIT_NPF && d.kind === "resume" && ghcb && (ghcb.v_sw_exitinfo1 & 0xffffffffn) !== 0n) {
-      return { kind: "resume-ghcb-error" };
+      return {
+        kind: "resume-ghcb-error",
+        exitinfo1: ghcb.v_sw_exitinfo1 & 0xffffffffn,
+        exitinfo2: ghcb.v_sw_exitinfo2,
+      };
     }
     return d;
   }
@@ -182,6 +203,35 @@ export class PortHypervisor implements Hypervisor {
     vmcb.v_rax = val & 0xffffffffn;
     vcpu.vc_gueststate.vg_rdx = val >> 32n;
     return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+  }
+
+  wallclock(gpa: bigint, cpu: number): Disposition {
+    const vcpu = this.requireVcpu();
+    this.k.curcpu = cpu;
+    const entered = this.enter(vcpu);
+    if (entered !== null) return entered;
+
+    /* WRMSR KVM_MSR_WALL_CLOCK: EDX:EAX = gpa */
+    const vmcb = vcpu.vc_control;
+    vmcb.v_exitcode = BigInt(SVM_VMEXIT_MSR);
+    vmcb.v_exitinfo1 = 1n; /* WRMSR */
+    vcpu.vc_gueststate.vg_rcx = KVM_MSR_WALL_CLOCK;
+    vmcb.v_rax = gpa & 0xffffffffn;
+    vcpu.vc_gueststate.vg_rdx = gpa >> 32n;
+    return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+  }
+
+  vmdPvclock(gpa: bigint): Disposition {
+    /* vmd(8): VMM_IOC_WRITEVMPARAMS with the pvclock GPA it saved (vc_pvclock_system_gpa, enable bit included) */
+    const vpp: vm_rwvmparams_params = {
+      vpp_vm_id: 0,
+      vpp_vcpu_id: 0,
+      vpp_mask: VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA,
+      vpp_pvclock_version: 0,
+      vpp_pvclock_system_gpa: gpa | PVCLOCK_SYSTEM_TIME_ENABLE,
+    };
+    const ret = vm_rwvmparams(this.k, this.vm, vpp, 1, { vcpu_init, new_vcpu, vmm_init_pvclock });
+    return ret === 0 ? { kind: "resume" } : { kind: "error", errno: ret };
   }
 
   /** What the exit's handlers left in the GHCB (kernel state the handlers set; null when they stored nothing). */
@@ -217,16 +267,33 @@ export class PortHypervisor implements Hypervisor {
       vcpu.vc_gueststate.vg_exit_reason === SVM_VMEXIT_NPF &&
       vee.vee_fault_type === VEE_FAULT_MMIO_ASSIST
     ) {
+      /* vmd reads vc_exit.vee: the fault type, VEE_BYTES_VALID and vee_insn_len (and the bytes) */
+      const insnBytes = (vee.vee_insn_info & VEE_BYTES_VALID) !== 0;
       return {
         kind: "vmd",
         reason: "mmio-assist",
         gpa: vcpu.vc_control.v_exitinfo2,
-        insnBytes: (vee.vee_insn_info & VEE_BYTES_VALID) !== 0,
+        insnBytes,
+        insnLength: vee.vee_insn_len,
+        size: 0n,
+        write: false,
+        dataGpa: 0n,
       };
     }
     const reason = vcpu.vc_gueststate.vg_exit_reason;
     if (ret === EAGAIN && (reason === SEV_VMGEXIT_MMIO_READ || reason === SEV_VMGEXIT_MMIO_WRITE)) {
-      return { kind: "vmd", reason: "mmio-nae", gpa: vcpu.vc_exit.vem.vem_gpa, insnBytes: false };
+      /* vmd reads vc_exit.vem: vem_gpa, vem_size, vem_dir, vem_data_gpa */
+      const vem = vcpu.vc_exit.vem;
+      return {
+        kind: "vmd",
+        reason: "mmio-nae",
+        gpa: vem.vem_gpa,
+        insnBytes: false,
+        insnLength: 0,
+        size: vem.vem_size,
+        write: vem.vem_dir === VEI_DIR_OUT,
+        dataGpa: vem.vem_data_gpa,
+      };
     }
     return { kind: "error", errno: ret };
   }

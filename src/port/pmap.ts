@@ -8,7 +8,8 @@
  * Deliberate differences:
  *  - Page tables are not memory: a pmap holds its level-1 PTEs in `pm_ptes`, keyed by the page's VA as
  *    PTE_BASE[pl1_i(va)] indexes it (VA_SIGN_POS(va) & L1_FRAME). Higher-level PTPs are taken as always
- *    allocatable: pool_get() and pmap_get_ptp() never return NULL, so the panics behind them are unreachable.
+ *    allocatable: pmap_get_ptp() never returns NULL. pmap_pv_pool is a count of free items (`pmap_pv_pool_free`,
+ *    from the scenario's host.pvEntries; unlimited without it): pool_get(…, PR_NOWAIT) returns NULL at 0.
  *  - PHYS_TO_VM_PAGE(pa) is answered by the environment (`pmap_env`): in the kernel a page is managed when the
  *    machine has RAM at `pa` (machine.classify(pa) !== "none").
  *  - PV lists, TLB shootdowns, wbinvd and the locking are bookkeeping the outcome cannot see: kept as comments.
@@ -167,13 +168,32 @@ export interface pmap_env {
   protection_codes: bigint[];
   /** int pmap_initialized; pmap_init done yet? */
   pmap_initialized: number;
+  /** port-only: free items of pmap_pv_pool (null: the pool never runs dry); pool_get/pool_put count them. */
+  pmap_pv_pool_free: number | null;
+}
+
+/** pool_get(&pmap_pv_pool, PR_NOWAIT): a pv entry, or NULL when the pool has no free item (port: a count). */
+function pool_get_pv(env: pmap_env): object | null {
+  if (env.pmap_pv_pool_free === null) return {};
+  if (env.pmap_pv_pool_free === 0) return null;
+  env.pmap_pv_pool_free--;
+  return {};
+}
+
+/** pool_put(&pmap_pv_pool, pve) */
+function pool_put_pv(env: pmap_env, _pve: object): void {
+  if (env.pmap_pv_pool_free !== null) env.pmap_pv_pool_free++;
 }
 
 /**
  * port-only: pmap.c's globals as pmap_bootstrap leaves them on a bare-metal host, and the physical page lookup.
  * `managed(pa)` says whether UVM manages the page at `pa`.
  */
-export function pmap_bootstrap_env(cx: CContext, managed: (pa: bigint) => boolean): pmap_env {
+export function pmap_bootstrap_env(
+  cx: CContext,
+  managed: (pa: bigint) => boolean,
+  pvPoolFree: number | null = null,
+): pmap_env {
   const pg_nx = PG_NX; /* CPU supports NX */
   const pg_xo = 0n; /* no PKU */
   const protection_codes: bigint[] = new Array<bigint>(8).fill(0n);
@@ -197,6 +217,7 @@ export function pmap_bootstrap_env(cx: CContext, managed: (pa: bigint) => boolea
     pmap_pg_wc: PG_WC /* the processor supports PAT */,
     protection_codes,
     pmap_initialized: 1,
+    pmap_pv_pool_free: pvPoolFree,
   };
 }
 
@@ -246,7 +267,7 @@ export function pmap_enter(env: pmap_env, pmap: pmap, va: bigint, pa: bigint, pr
   // DIAGNOSTIC: va == PDP_BASE and missing kernel PTPs panic; vmm enters GPAs (< VMM_MAX_VM_MEM_SIZE) and vmd's
   // user VAs, never those.
 
-  pve = {}; // pve = pool_get(&pmap_pv_pool, PR_NOWAIT); (port: never NULL)
+  pve = pool_get_pv(env); // pve = pool_get(&pmap_pv_pool, PR_NOWAIT);
   if (pve === null) {
     if (flags & PMAP_CANFAIL) {
       error = ENOMEM;
@@ -405,10 +426,8 @@ export function pmap_enter(env: pmap_env, pmap: pmap, va: bigint, pa: bigint, pr
   error = 0;
 
   // out:
-  // if (pve != NULL) pool_put(&pmap_pv_pool, pve);
-  // if (opve != NULL) pool_put(&pmap_pv_pool, opve);
-  void opve;
-  void pve;
+  if (pve !== null) pool_put_pv(env, pve); // if (pve != NULL) pool_put(&pmap_pv_pool, pve);
+  if (opve !== null) pool_put_pv(env, opve); // if (opve != NULL) pool_put(&pmap_pv_pool, opve);
 
   return error;
 }

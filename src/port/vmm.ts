@@ -65,10 +65,77 @@ export interface vm {
   vm_vcpu_list: vcpu[];
 }
 
-/** port-only: the vmm_machdep.c functions vm_create calls. */
+/** port-only: the vmm_machdep.c functions vm_create and vm_rwvmparams call. */
 export interface vm_machdep {
   vcpu_init(k: Kernel, vcpu: vcpu, vcp: vm_create_params): number;
   new_vcpu(vm: vm): vcpu;
+  vmm_init_pvclock?(k: Kernel, vcpu: vcpu, gpa: bigint): void;
+}
+
+/* sys/dev/vmm/vmm.h: struct vm_rwvmparams_params and its mask */
+export const VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA = 0x1; /* read/write pvclock gpa */
+export const VM_RWVMPARAMS_PVCLOCK_VERSION = 0x2; /* read/write pvclock version */
+export const ENOENT = 2;
+
+export interface vm_rwvmparams_params {
+  /* Input parameters to VMM_IOC_READVMPARAMS/VMM_IOC_WRITEVMPARAMS */
+  vpp_vm_id: number;
+  vpp_vcpu_id: number;
+  vpp_mask: number;
+  vpp_pvclock_version: number;
+  vpp_pvclock_system_gpa: bigint;
+}
+
+/**
+ * vm_rwvmparams
+ *
+ * IOCTL handler to read/write the current vmm params like pvclock gpa, pvclock
+ * version, etc.
+ *
+ * Parameters:
+ *   vpp: Describes the VM and VCPU to get/set the params from
+ *   dir: 0 for reading, 1 for writing
+ *
+ * Return values:
+ *  0: if successful
+ *  ENOENT: if the VM/VCPU defined by 'vpp' cannot be found
+ *
+ * port-only: vm_find() is the one VM of the run (`vm`, null when none was created); the refcount is not modelled.
+ */
+export function vm_rwvmparams(
+  k: Kernel,
+  vm: vm | null,
+  vpp: vm_rwvmparams_params,
+  dir: number,
+  md: vm_machdep,
+): number {
+  let vcpu: vcpu | undefined;
+  const ret = 0;
+
+  /* Find the desired VM */
+  /* Not found? exit. */
+  if (vm === null) return ENOENT; // error = vm_find(vpp->vpp_vm_id, &vm); if (error != 0) return (error);
+
+  vcpu = vm.vm_vcpu_list.find((v) => v.vc_id === vpp.vpp_vcpu_id); // vcpu = vm_find_vcpu(vm, vpp->vpp_vcpu_id);
+
+  out: {
+    if (vcpu === undefined) {
+      return ENOENT; // ret = ENOENT; goto out;
+    }
+
+    if (dir === 0) {
+      if (vpp.vpp_mask & VM_RWVMPARAMS_PVCLOCK_VERSION) vpp.vpp_pvclock_version = vcpu.vc_pvclock_version;
+      if (vpp.vpp_mask & VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA) vpp.vpp_pvclock_system_gpa = vcpu.vc_pvclock_system_gpa;
+    } else {
+      if (vpp.vpp_mask & VM_RWVMPARAMS_PVCLOCK_VERSION) vcpu.vc_pvclock_version = vpp.vpp_pvclock_version;
+      if (vpp.vpp_mask & VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA) {
+        md.vmm_init_pvclock!(k, vcpu, vpp.vpp_pvclock_system_gpa);
+      }
+    }
+    break out;
+  }
+  // out: refcnt_rele_wake(&vm->vm_refcnt);
+  return ret;
 }
 
 /**

@@ -66,6 +66,7 @@ import {
   PROT_EXEC,
   PROT_READ,
   PROT_WRITE,
+  PMAP_CANFAIL,
   pmap_enter,
   pmap_extract,
   trunc_page,
@@ -363,12 +364,14 @@ export function vmm_inject_db(vcpu: vcpu): number {
 /**
  * port-only model of uvm_fault_wire(map, start, end, access_type) (uvm/uvm_fault.c) for vmd's guest-memory
  * mapping: each page the machine backs is wired into vmd's pmap; a page it does not back fails with EFAULT.
+ * uvm_fault enters the page with PMAP_CANFAIL; when pmap_enter fails it waits for memory (uvm_wait) and retries,
+ * which the port does not model: the fault fails with pmap_enter's ENOMEM.
  */
 export function uvm_fault_wire(k: Kernel, map_pmap: pmap, start: bigint, end: bigint, access_type: number): number {
   for (let va = start; va < end; va += PAGE_SIZE) {
     const pa = k.machine.vmdVaToPa(va);
     if (pa === null) return EFAULT;
-    const ret = pmap_enter(k.pmap, map_pmap, va, pa, access_type, PMAP_WIRED);
+    const ret = pmap_enter(k.pmap, map_pmap, va, pa, access_type, PMAP_WIRED | PMAP_CANFAIL);
     if (ret) return ret;
   }
   return 0;
@@ -564,7 +567,7 @@ export function ghcb_load(k: Kernel, va: bigint): ghcb_sa {
   ghcb.v_sw_exitcode = req.swExitCode;
   ghcb.v_sw_exitinfo1 = req.swExitInfo1;
   ghcb.v_sw_exitinfo2 = req.swExitInfo2;
-  ghcb.v_sw_scratch = req.swScratch ?? 0n;
+  ghcb.v_sw_scratch = req.swScratch;
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITCODE);
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITINFO1);
   ghcb_valbm_set(ghcb.valid_bitmap, GHCB_SW_EXITINFO2);
@@ -1000,8 +1003,8 @@ export function vmm_pv_wall_clock(k: Kernel, vcpu: vcpu, gpa: bigint): void {
 
     if (!pmap_extract(k.pmap, vm.vm_pmap, gpa, hpa)) break err; // goto err;
     const pvclock_wc = PMAP_DIRECT_MAP(hpa.value); // pvclock_wc = (void*) PMAP_DIRECT_MAP(hpa);
-    direct_map_load(k.machine, pvclock_wc, "pvclock"); // pvclock_wc->wc_version |= 0x1;  (load, then store)
-    direct_map_store(k.machine, pvclock_wc, "pvclock");
+    direct_map_load(k.machine, pvclock_wc, "wallclock"); // pvclock_wc->wc_version |= 0x1;  (load, then store)
+    direct_map_store(k.machine, pvclock_wc, "wallclock");
     // nanoboottime(&tv); pvclock_wc->wc_sec = tv.tv_sec; pvclock_wc->wc_nsec = tv.tv_nsec;
     // pvclock_wc->wc_version += 1;
 

@@ -30,11 +30,17 @@ export function eventText(e: Event): string {
     case "resume":
       return "host resumes the guest";
     case "vmd-exit":
-      return `exit to vmd: ${e.reason} at gpa ${hex(e.gpa)}${e.insnBytes ? " (instruction bytes valid)" : ""}`;
+      if (e.reason === "mmio-nae") {
+        const dir = e.write ? "write" : "read";
+        return `exit to vmd: mmio-nae ${dir} of ${e.size} bytes at gpa ${hex(e.gpa)}, data at ${hex(e.dataGpa)}`;
+      }
+      return `exit to vmd: ${e.reason} at gpa ${hex(e.gpa)}${e.insnBytes ? ` (${e.insnLength} instruction bytes valid)` : ""}`;
     case "vm-error":
       return `VMM_IOC_RUN fails: errno ${e.errno}`;
+    case "ghcb-msr-response":
+      return `the host answers in the GHCB MSR: ${hex(e.value)}`;
     case "ghcb-error":
-      return "the host returns an error in the GHCB";
+      return `the host returns an error in the GHCB: SW_EXITINFO1 ${hex(e.exitinfo1)}, SW_EXITINFO2 ${hex(e.exitinfo2)}`;
     case "vc":
       return `#VC in the guest, error code ${hex(e.code)}`;
     case "guest-access":
@@ -60,9 +66,15 @@ export function stepText(s: Step): string {
     case "mmio-nae":
       return `MMIO NAE VMGEXIT ${s.write ? "write" : "read"} ${s.size}B at gpa ${hex(s.gpa)}${cpu}`;
     case "ghcb":
-      return `register GHCB at gpa ${hex(s.gpa)} and VMGEXIT (CPUID)${cpu}`;
+      return `${s.guestWrite ? "write the GHCB, " : ""}register GHCB at gpa ${hex(s.gpa)} and VMGEXIT (CPUID)${cpu}`;
     case "pvclock":
       return `pvclock at gpa ${hex(s.gpa)}${cpu}`;
+    case "wallclock":
+      return `wall clock at gpa ${hex(s.gpa)}${cpu}`;
+    case "vmd-pvclock":
+      return `vmd restores the pvclock at gpa ${hex(s.gpa)}${cpu}`;
+    case "ghcb-msr":
+      return `GHCB MSR protocol request ${hex(s.gpa)} and VMGEXIT${cpu}`;
   }
 }
 

@@ -42,9 +42,9 @@ function optionalCpu(j: Json): { cpu?: number } {
 }
 
 function decodeStep(j: Json): Step {
-  const op = j.object(["op", "gpa", "kind", "size", "walk", "write", "cpu"]).op;
+  const op = j.object(["op", "gpa", "kind", "size", "walk", "write", "guestWrite", "cpu"]).op;
   const opJson = j.required("op");
-  switch (opJson.oneOf(["access", "mmio-nae", "ghcb", "pvclock"])) {
+  switch (opJson.oneOf(["access", "mmio-nae", "ghcb", "pvclock", "wallclock", "vmd-pvclock", "ghcb-msr"])) {
     case "access": {
       j.object(["op", "gpa", "kind", "size", "walk", "cpu"]);
       const walk = j.has("walk") ? { walk: j.field("walk").boolean() } : {};
@@ -66,10 +66,21 @@ function decodeStep(j: Json): Step {
         size: j.required("size").integer(1, 8),
         ...optionalCpu(j),
       };
-    case "ghcb":
+    case "ghcb": {
+      j.object(["op", "gpa", "guestWrite", "cpu"]);
+      const guestWrite = j.has("guestWrite") ? { guestWrite: j.field("guestWrite").boolean() } : {};
+      return { op: "ghcb", gpa: j.required("gpa").hex(), ...guestWrite, ...optionalCpu(j) };
+    }
     case "pvclock":
+    case "wallclock":
+    case "vmd-pvclock":
+    case "ghcb-msr":
       j.object(["op", "gpa", "cpu"]);
-      return { op: op as "ghcb" | "pvclock", gpa: j.required("gpa").hex(), ...optionalCpu(j) };
+      return {
+        op: op as "pvclock" | "wallclock" | "vmd-pvclock" | "ghcb-msr",
+        gpa: j.required("gpa").hex(),
+        ...optionalCpu(j),
+      };
   }
 }
 
@@ -96,7 +107,7 @@ export function decodeScenarioJson(root: Json): Scenario {
   const hostConfig = errors.try(() => {
     const host = root.required("host");
     const parts = new ErrorCollector();
-    parts.try(() => host.object(["cpus", "memEncrypt", "decodeAssist", "ramBytes"]));
+    parts.try(() => host.object(["cpus", "memEncrypt", "decodeAssist", "ramBytes", "pvEntries", "reductionReserved"]));
     const config = {
       cpus: parts.try(() => {
         const list = host.required("cpus").array(1, MAX_CPUS, "CPUs");
@@ -108,9 +119,13 @@ export function decodeScenarioJson(root: Json): Scenario {
       memEncrypt: parts.try(() => host.required("memEncrypt").boolean()),
       decodeAssist: parts.try(() => host.required("decodeAssist").boolean()),
       ramBytes: parts.try(() => host.required("ramBytes").hex()),
-    };
+    } as Scenario["host"];
+    if (host.has("pvEntries")) parts.try(() => (config.pvEntries = host.field("pvEntries").integer(0, 0xffff)));
+    if (host.has("reductionReserved")) {
+      parts.try(() => (config.reductionReserved = host.field("reductionReserved").boolean()));
+    }
     parts.check();
-    return config as Scenario["host"];
+    return config;
   });
   const guestConfig = errors.try(() => {
     const guest = root.required("guest");
@@ -171,7 +186,11 @@ function encodeStep(s: Step): Record<string, unknown> {
     case "mmio-nae":
       return { op: s.op, gpa: hex(s.gpa), write: s.write, size: s.size, ...cpu };
     case "ghcb":
+      return { op: s.op, gpa: hex(s.gpa), ...(s.guestWrite === undefined ? {} : { guestWrite: s.guestWrite }), ...cpu };
     case "pvclock":
+    case "wallclock":
+    case "vmd-pvclock":
+    case "ghcb-msr":
       return { op: s.op, gpa: hex(s.gpa), ...cpu };
   }
 }
@@ -198,6 +217,8 @@ export function encodeScenario(s: Scenario): Record<string, unknown> {
       memEncrypt: s.host.memEncrypt,
       decodeAssist: s.host.decodeAssist,
       ramBytes: hex(s.host.ramBytes),
+      ...(s.host.pvEntries === undefined ? {} : { pvEntries: s.host.pvEntries }),
+      ...(s.host.reductionReserved === undefined ? {} : { reductionReserved: s.host.reductionReserved }),
     },
     guest: { sev: s.guest.sev, sevEs: s.guest.sevEs },
     memory: s.memory.map((m) => ({ gpa: hex(m.gpa), size: hex(m.size), type: m.type })),

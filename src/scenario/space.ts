@@ -45,6 +45,8 @@ import {
   type MemType,
   type Scenario,
   type Step,
+  GHCB_MSR_CPUID_REQUEST,
+  GHCB_MSR_TERMINATE,
 } from "./types";
 import { checkMemoryMap, checkScenario } from "./validate";
 
@@ -495,6 +497,9 @@ const RAM_DEFAULT = -1;
 const RAM_EXACT = 0;
 export const DEFAULT_RAM_BYTES = 64n * GiB;
 
+/** host.pvEntries: mostly absent; sometimes a pool that runs dry within a few mappings (pmap_enter's panic). */
+const pvEntriesGen: Gen<number> = oneof([15, constant(-1)], [1, int(0, 5)]);
+
 const ramPlanGen: Gen<number> = oneof([8, constant(RAM_DEFAULT)], [1, constant(RAM_EXACT)], [1, int(1, 0x3ffff)]);
 
 export function ramBytesFor(plan: number, memory: readonly MemRange[]): bigint {
@@ -606,9 +611,28 @@ export interface StepPlan {
   size: number;
   walk: boolean;
   write: boolean;
-  /** ghcb: page aligned; pvclock: 32-byte aligned. */
+  /** ghcb: page aligned; pvclock, vmd-pvclock, wallclock: 32-byte aligned. */
   aligned: boolean;
+  /** ghcb: the guest writes its GHCB through the nested walk first. */
+  guestWrite: boolean;
+  /** ghcb-msr: picks the GHCB MSR value (a protocol request, msrOf). */
+  msr: number;
   cpu: number;
+}
+
+/** GHCB MSR protocol requests (GHCB spec 56421 §2.3.1): CPUID requests, termination, and requests no host serves. */
+const CPUID_FUNCTIONS = [0, 1, 0x80000000, 0x8000001f, 0x80000008, 7, 0xd, 0x8000001e];
+
+/** The GHCB MSR value a plan's `msr` number picks: 6/9 a CPUID request, 2/9 termination, 1/9 another request. */
+function msrOf(x: number): bigint {
+  const kind = x % 9;
+  const rest = Math.floor(x / 9);
+  if (kind < 6) {
+    const fn = BigInt(CPUID_FUNCTIONS[rest % CPUID_FUNCTIONS.length]!);
+    return (fn << 32n) | (BigInt((rest >> 3) & 3) << 30n) | GHCB_MSR_CPUID_REQUEST;
+  }
+  if (kind < 8) return (BigInt(rest & 0xff) << 12n) | GHCB_MSR_TERMINATE;
+  return BigInt(1 + (rest % 0xfff));
 }
 
 function stepPlanGen(options: GeneratorOptions): Gen<StepPlan> {
@@ -620,27 +644,152 @@ function stepPlanGen(options: GeneratorOptions): Gen<StepPlan> {
     walk: pick([9, false], [1, true]),
     write: pick([1, false], [1, true]),
     aligned: pick([4, true], [1, false]),
+    guestWrite: pick([3, false], [1, true]),
+    msr: int(0, 0xfffff),
     cpu: options.maxCpus > 1 ? oneof([3, constant(0)], [2, int(0, options.maxCpus - 1)]) : constant(0),
   });
 }
 
-export function stepPlansGen(options: GeneratorOptions): Gen<StepPlan[]> {
-  return array(stepPlanGen(options), 1, options.maxSteps);
-}
-
-/** Ops per mille by roll: SEV-ES guests use all four; others only access and pvclock. */
+/** Ops per mille by roll: SEV-ES guests use all of them; others no GHCB ops. */
 export const OP_TABLE = Object.freeze({
   sevEs: Object.freeze([
-    ["access", 500],
-    ["mmio-nae", 750],
-    ["ghcb", 900],
-    ["pvclock", 1000],
+    ["access", 450],
+    ["mmio-nae", 650],
+    ["ghcb", 780],
+    ["ghcb-msr", 830],
+    ["pvclock", 900],
+    ["wallclock", 950],
+    ["vmd-pvclock", 1000],
   ] as const),
   other: Object.freeze([
-    ["access", 850],
-    ["pvclock", 1000],
+    ["access", 800],
+    ["pvclock", 900],
+    ["wallclock", 950],
+    ["vmd-pvclock", 1000],
   ] as const),
 });
+
+/** A roll that picks `op` for an SEV-ES guest (the first of its range). */
+function rollOf(op: Step["op"]): number {
+  let from = 0;
+  for (const [name, below] of OP_TABLE.sevEs) {
+    if (name === op) return from;
+    from = below;
+  }
+  return 0;
+}
+
+/** The previous step's exact address, for the second step of a sequence. */
+const SAME_AS_PREVIOUS: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 1, b: 0, c: 0 });
+/** Two and three steps back. */
+const SAME_AS_TWO_BACK: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 2, b: 0, c: 0 });
+const SAME_AS_THREE_BACK: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 3, b: 0, c: 0 });
+/** The previous step's page at the last 32 bytes (a pvclock ending at the page's end) and 4 bytes before its end. */
+const PAGE_LAST_32: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 1, b: 1, c: 0xfe0 });
+const PAGE_CROSSING: TargetPlan = Object.freeze({ mode: T_REVISIT, a: 1, b: 1, c: 0xffc });
+
+type Aim = "touch" | "same" | "two-back" | "three-back" | "last-32" | "crossing";
+const AIMS: Record<Exclude<Aim, "touch">, TargetPlan> = {
+  same: SAME_AS_PREVIOUS,
+  "two-back": SAME_AS_TWO_BACK,
+  "three-back": SAME_AS_THREE_BACK,
+  "last-32": PAGE_LAST_32,
+  crossing: PAGE_CROSSING,
+};
+
+/**
+ * Sequences that matter, as ops and where each aims: "touch" is a fresh target (an access), "same" the previous
+ * step's address, "two-back" the one before. They reach the paths a random order reaches late: a page touched and
+ * then used as GHCB or clock, a GHCB registered twice, an MMIO NAE after the #VC of an access.
+ */
+export const SEQUENCES: readonly (readonly (readonly [Step["op"], Aim])[])[] = Object.freeze([
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["pvclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["wallclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["vmd-pvclock", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+    ["mmio-nae", "two-back"],
+  ],
+  [
+    ["access", "touch"],
+    ["mmio-nae", "same"],
+  ],
+  [
+    ["access", "touch"],
+    ["pvclock", "last-32"],
+  ],
+  [
+    ["access", "touch"],
+    ["wallclock", "crossing"],
+  ],
+  [
+    ["access", "touch"],
+    ["access", "touch"],
+    ["ghcb", "same"],
+    ["mmio-nae", "three-back"],
+  ],
+  [
+    ["access", "touch"],
+    ["ghcb", "same"],
+    ["access", "touch"],
+    ["ghcb", "same"],
+  ],
+  [
+    ["ghcb", "touch"],
+    ["ghcb", "touch"],
+  ],
+  [
+    ["ghcb-msr", "touch"],
+    ["ghcb", "touch"],
+  ],
+  [
+    ["access", "touch"],
+    ["pvclock", "same"],
+    ["access", "touch"],
+    ["pvclock", "same"],
+  ],
+]);
+
+/** The plans of one sequence: each step's op fixed by its roll, "same" and "two-back" revisiting. */
+function sequenceGen(options: GeneratorOptions, sequence: (typeof SEQUENCES)[number]): Gen<StepPlan[]> {
+  return map(array(stepPlanGen(options), sequence.length, sequence.length), (plans) =>
+    plans.map((p, i) => {
+      const [op, aim] = sequence[i]!;
+      if (aim === "touch") return { ...p, roll: rollOf(op) };
+      // An aim inside a page keeps its offset: no alignment of the clock's address.
+      const aligned = aim === "last-32" || aim === "crossing" ? false : p.aligned;
+      return { ...p, roll: rollOf(op), target: AIMS[aim], aligned };
+    }),
+  );
+}
+
+/**
+ * Steps: 1..maxSteps slots, each one random plan (12/13) or one of the sequences (1/13), cut at maxSteps. A
+ * sequence is a slot of its own, so shrinking drops the other slots around it.
+ */
+export function stepPlansGen(options: GeneratorOptions): Gen<StepPlan[]> {
+  const one = map(stepPlanGen(options), (p) => [p]);
+  const fitting = SEQUENCES.filter((q) => q.length <= options.maxSteps);
+  if (fitting.length === 0) return array(stepPlanGen(options), 1, options.maxSteps);
+  const sequences = oneof(...fitting.map((q) => [1, sequenceGen(options, q)] as const));
+  return map(array(oneof([12, one], [1, sequences]), 1, options.maxSteps), (slots) =>
+    slots.flat().slice(0, options.maxSteps),
+  );
+}
 
 function opOf(roll: number, sevEs: boolean): Step["op"] {
   const table = sevEs ? OP_TABLE.sevEs : OP_TABLE.other;
@@ -761,9 +910,16 @@ export function resolveSteps(
       case "ghcb":
         if (p.aligned) gpa = pageOf(gpa);
         step = { op, gpa };
+        if (p.guestWrite) step.guestWrite = true;
         break;
       case "pvclock":
+      case "wallclock":
+      case "vmd-pvclock":
         if (p.aligned) gpa &= ~0x1fn;
+        step = { op, gpa };
+        break;
+      case "ghcb-msr":
+        gpa = msrOf(p.msr);
         step = { op, gpa };
         break;
     }
@@ -790,6 +946,8 @@ interface ScenarioPlan {
   guest: GuestKind;
   memory: MemRange[];
   ram: number;
+  /** host.pvEntries, or -1 for none (the pool never runs dry). */
+  pvEntries: number;
   steps: StepPlan[];
 }
 
@@ -802,6 +960,7 @@ export function buildScenario(plan: ScenarioPlan): Scenario {
       memEncrypt: plan.memEncrypt,
       decodeAssist: plan.decodeAssist,
       ramBytes: ramBytesFor(plan.ram, plan.memory),
+      ...(plan.pvEntries >= 0 ? { pvEntries: plan.pvEntries } : {}),
     },
     guest,
     memory: plan.memory,
@@ -821,6 +980,7 @@ export function scenarioGen(options: GeneratorOptions): Gen<Scenario> {
       guest: guestKindGen(options),
       memory: memoryMapGen(options),
       ram: ramPlanGen,
+      pvEntries: pvEntriesGen,
       steps: stepPlansGen(options),
     }),
     buildScenario,

@@ -29,6 +29,17 @@ export interface HostConfig {
   decodeAssist: boolean;
   /** Host physical RAM: [0, ramBytes). */
   ramBytes: bigint;
+  /**
+   * Free entries left in the kernel's pmap_pv_pool (pool_get(…, PR_NOWAIT) fails once they are used up); absent:
+   * the pool never runs dry. A mapping of a managed page keeps one; every pmap_enter needs one free at its start.
+   */
+  pvEntries?: number;
+  /**
+   * What-if: whether the PhysAddrReduction window counts as reserved nested-PTE bits while memory encryption is on
+   * (APM: "treated the same as other page-table reserved bits"); absent or true as the APM says, false as Linux
+   * KVM assumes for key-ID bits.
+   */
+  reductionReserved?: boolean;
 }
 
 export interface GuestConfig {
@@ -68,6 +79,33 @@ export interface MmioNaeStep {
 export interface GhcbStep {
   op: "ghcb";
   gpa: bigint;
+  /** The guest writes its request into the GHCB through its nested walk first (the walk may fault). */
+  guestWrite?: boolean;
+  cpu?: number;
+}
+
+/** The guest writes the KVM wall-clock MSR (MSR_KVM_WALL_CLOCK) with `gpa`; the host writes the wall clock there. */
+export interface WallclockStep {
+  op: "wallclock";
+  gpa: bigint;
+  cpu?: number;
+}
+
+/** vmd restores the vcpu's pvclock (VMM_IOC_WRITEVMPARAMS, vm_rwvmparams) as `gpa` with the enable bit. */
+export interface VmdPvclockStep {
+  op: "vmd-pvclock";
+  gpa: bigint;
+  cpu?: number;
+}
+
+/**
+ * The guest writes `gpa` into the GHCB MSR and executes VMGEXIT without a GHCB: the GHCB MSR protocol (GHCB spec
+ * 56421 §2.3.1; GHCBInfo[11:0] the request, GHCBData[63:12] its data). For this op `gpa` is that MSR value, not an
+ * address: the field keeps the shape every step has.
+ */
+export interface GhcbMsrStep {
+  op: "ghcb-msr";
+  gpa: bigint;
   cpu?: number;
 }
 
@@ -77,8 +115,13 @@ export interface PvclockStep {
   cpu?: number;
 }
 
-export type Step = AccessStep | MmioNaeStep | GhcbStep | PvclockStep;
+export type Step = AccessStep | MmioNaeStep | GhcbStep | PvclockStep | WallclockStep | VmdPvclockStep | GhcbMsrStep;
 export type StepOp = Step["op"];
+
+/** GHCB MSR protocol requests (GHCB spec 56421 §2.3.1, GHCBInfo[11:0]). */
+export const GHCB_MSR_CPUID_REQUEST = 0x004n;
+export const GHCB_MSR_CPUID_RESPONSE = 0x005n;
+export const GHCB_MSR_TERMINATE = 0x100n;
 
 export interface Scenario {
   host: HostConfig;

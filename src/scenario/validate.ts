@@ -45,6 +45,9 @@ export function checkScenario(s: Scenario): Problem | null {
     const problem = checkMemoryMap(s);
     if (problem) return problem;
   }
+  if (s.host.pvEntries !== undefined && !(Number.isInteger(s.host.pvEntries) && s.host.pvEntries >= 0)) {
+    return { path: "host.pvEntries", rule: "must be an integer >= 0" };
+  }
   const needed = hostRamNeeded(s.memory);
   if (s.host.ramBytes < needed) {
     return {
@@ -55,7 +58,7 @@ export function checkScenario(s: Scenario): Problem | null {
   for (let i = 0; i < s.steps.length; i++) {
     const step = s.steps[i]!;
     const at = `steps[${i}]`;
-    if ((step.op === "ghcb" || step.op === "mmio-nae") && !s.guest.sevEs) {
+    if ((step.op === "ghcb" || step.op === "mmio-nae" || step.op === "ghcb-msr") && !s.guest.sevEs) {
       return { path: `${at}.op`, rule: `"${step.op}" needs an SEV-ES guest (guest.sevEs)` };
     }
     if (step.cpu !== undefined && step.cpu >= s.host.cpus.length) {
@@ -63,6 +66,9 @@ export function checkScenario(s: Scenario): Problem | null {
     }
     if (step.op === "access" && (step.gpa & PAGE_MASK) + BigInt(step.size) > PAGE_SIZE) {
       return { path: `${at}.gpa`, rule: "an access must not cross a page boundary" };
+    }
+    if (step.op === "ghcb-msr" && (step.gpa & PAGE_MASK) === 0n) {
+      return { path: `${at}.gpa`, rule: "a GHCB MSR protocol value has GHCBInfo (bits 11:0) set; 0 names a GHCB page" };
     }
   }
   return null;

@@ -50,7 +50,7 @@ describe("validate", () => {
       "an unknown field",
       (j) => ((j.host.frob = 1), j),
       "host.frob",
-      /^unknown field \(allowed: cpus, memEncrypt, decodeAssist, ramBytes\)$/,
+      /^unknown field \(allowed: cpus, memEncrypt, decodeAssist, ramBytes, pvEntries, reductionReserved\)$/,
     ],
     ["a missing field", (j) => (delete j.guest, j), "guest", "missing required field"],
     [

@@ -143,7 +143,7 @@ describe("directMapAccess", () => {
 });
 
 describe("the GHCB seen by the host", () => {
-  const request = { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 1n, swExitInfo2: 2n };
+  const request = { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 1n, swExitInfo2: 2n, swScratch: 0n };
 
   it("reads the guest's request at any offset of the frame backing the guest's GHCB page", () => {
     const m = machine();

@@ -33,6 +33,8 @@ class FakeHv implements Hypervisor {
   readonly npt = new Map<bigint, bigint>();
   readonly calls: Call[] = [];
   readonly pvclocks: { gpa: bigint; cpu: number }[] = [];
+  readonly wallclocks: { gpa: bigint; cpu: number }[] = [];
+  readonly vmdPvclocks: bigint[] = [];
 
   constructor(
     readonly machine: Machine,
@@ -67,6 +69,16 @@ class FakeHv implements Hypervisor {
     const ghcb = this.machine.readGhcb(pa);
     this.calls.push({ exit, cpu, ghcb });
     return this.hooks.vmgexit ? this.hooks.vmgexit(this, ghcb) : { kind: "resume" };
+  }
+
+  wallclock(gpa: bigint, cpu: number): Disposition {
+    this.wallclocks.push({ gpa, cpu });
+    return { kind: "resume" };
+  }
+
+  vmdPvclock(gpa: bigint): Disposition {
+    this.vmdPvclocks.push(gpa);
+    return { kind: "resume" };
   }
 
   pvclock(gpa: bigint, cpu: number): Disposition {
@@ -221,12 +233,30 @@ describe("dispositions", () => {
     const { outcome } = run(sc, {
       npf: (h, gpa) =>
         gpa === MMIO
-          ? { kind: "vmd", reason: "mmio-assist", gpa, insnBytes: true }
+          ? {
+              kind: "vmd",
+              reason: "mmio-assist",
+              gpa,
+              insnBytes: true,
+              insnLength: 15,
+              size: 0n,
+              write: false,
+              dataGpa: 0n,
+            }
           : (h.mapBacking(gpa), { kind: "resume" }),
     });
     expect(outcome.steps[0]!.events).toEqual([
       { kind: "npf-exit", gpa: MMIO, errorCode: NPF_US | NPF_FINAL },
-      { kind: "vmd-exit", reason: "mmio-assist", gpa: MMIO, insnBytes: true },
+      {
+        kind: "vmd-exit",
+        reason: "mmio-assist",
+        gpa: MMIO,
+        insnBytes: true,
+        insnLength: 15,
+        size: 0n,
+        write: false,
+        dataGpa: 0n,
+      },
     ]);
     expect(outcome.steps).toHaveLength(2);
   });
@@ -243,7 +273,7 @@ describe("dispositions", () => {
   it("records a GHCB error answer and goes on", () => {
     const sc = scenario({ steps: [{ op: "ghcb", gpa: 0x1000n }, access(RAM)] });
     const { outcome } = run(sc, {
-      vmgexit: () => ({ kind: "resume-ghcb-error" }),
+      vmgexit: () => ({ kind: "resume-ghcb-error", exitinfo1: 2n, exitinfo2: 6n }),
       npf: (h, gpa) => (h.mapBacking(gpa), { kind: "resume" }),
     });
     expect(kinds(outcome.steps[0]!.events)).toEqual(["vmgexit", "host-access", "ghcb-error"]);
@@ -341,7 +371,16 @@ describe("final PTEs", () => {
       create: (h) => (h.npt.set(0x9000n, 0x77n), 0),
       npf: (h, gpa) =>
         gpa === MMIO
-          ? { kind: "vmd", reason: "mmio-assist", gpa, insnBytes: false }
+          ? {
+              kind: "vmd",
+              reason: "mmio-assist",
+              gpa,
+              insnBytes: false,
+              insnLength: 0,
+              size: 0n,
+              write: false,
+              dataGpa: 0n,
+            }
           : (h.mapBacking(gpa), { kind: "resume" }),
     });
     expect([...outcome.ptes.keys()]).toEqual([0x3000n, 0x5000n, 0x9000n, MMIO & ~0xfffn]);
@@ -369,7 +408,7 @@ describe("the GHCB, MMIO NAE and pvclock steps", () => {
       {
         exit: { code: SVM_VMEXIT_VMGEXIT, ghcbMsr: 0x1000n },
         cpu: 0,
-        ghcb: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n },
+        ghcb: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n, swScratch: 0n },
       },
     ]);
     expect(hv.machine.guestGhcb?.gpa).toBe(0x1000n);
@@ -388,7 +427,16 @@ describe("the GHCB, MMIO NAE and pvclock steps", () => {
       vmgexit: (_h, ghcb) =>
         ghcb.swExitCode === GHCB_REQUEST_CPUID
           ? { kind: "resume" }
-          : { kind: "vmd", reason: "mmio-nae", gpa: ghcb.swExitInfo1, insnBytes: false },
+          : {
+              kind: "vmd",
+              reason: "mmio-nae",
+              gpa: ghcb.swExitInfo1,
+              insnBytes: false,
+              insnLength: 0,
+              size: ghcb.swExitInfo2,
+              write: ghcb.swExitCode === SVM_VMGEXIT_MMIO_WRITE,
+              dataGpa: ghcb.swScratch,
+            },
     });
     expect(hv.calls.map((c) => c.exit)).toEqual([
       { code: SVM_VMEXIT_VMGEXIT, ghcbMsr: 0x1000n },
@@ -414,6 +462,10 @@ describe("the GHCB, MMIO NAE and pvclock steps", () => {
       reason: "mmio-nae",
       gpa: MMIO + 8n,
       insnBytes: false,
+      insnLength: 0,
+      size: 8n,
+      write: true,
+      dataGpa: 0x1800n,
     });
   });
 

@@ -8,6 +8,7 @@ describe("finding classes (architecture.md, Findings)", () => {
         "host-memory-exposure": "security",
         "host-crash": "crash",
         "exit-mismatch": "functional",
+        "guest-memory-mismatch": "functional",
         "pte-mismatch": "functional",
         "pte-bits": "info",
         "undefined-behaviour": "ub",

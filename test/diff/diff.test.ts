@@ -24,7 +24,16 @@ const SC = scenario({ steps: STEPS });
 const ramOk: Event = { kind: "guest-access", hpa: GUEST_BACKING_BASE + RAM, memory: "guest-ram", write: true };
 const npf: Event = { kind: "npf-exit", gpa: MMIO, errorCode: 0x100000004n };
 const vc: Event = { kind: "vc", code: 0x400 };
-const vmdAssist: Event = { kind: "vmd-exit", reason: "mmio-assist", gpa: MMIO, insnBytes: true };
+const vmdAssist: Event = {
+  kind: "vmd-exit",
+  reason: "mmio-assist",
+  gpa: MMIO,
+  insnBytes: true,
+  insnLength: 15,
+  size: 0n,
+  write: false,
+  dataGpa: 0n,
+};
 const pvclockOk: Event[] = [
   { kind: "host-access", pa: GUEST_BACKING_BASE + 0x3000n, memory: "guest-ram", write: true, purpose: "pvclock" },
   { kind: "resume" },
@@ -64,6 +73,16 @@ describe("diffOutcomes", () => {
       "guest-exception-and-exits",
       "undefined-behaviour",
       "final-pte",
+      "vm-creation-errno",
+      "run-errno",
+      "ghcb-error-code",
+      "vmd-exit-gpa",
+      "vmd-exit-insn-length",
+      "vmd-exit-nae-size",
+      "vmd-exit-direction",
+      "vmd-exit-data",
+      "guest-pages-touched",
+      "final-pte-attributes",
     ]);
   });
 });
@@ -225,7 +244,9 @@ describe("guest-exception-and-exits (exit-mismatch)", () => {
   it("reports every differing step with its own root cause, one finding per signature", () => {
     const a = outcome(
       "A",
-      withStep(1, [npf, vmdAssist]).map((e, j) => (j === 3 ? [{ kind: "ghcb-error" }] : e)),
+      withStep(1, [npf, vmdAssist]).map((e, j) =>
+        j === 3 ? [ghcbOk[0]!, ghcbOk[1]!, { kind: "ghcb-error", exitinfo1: 2n, exitinfo2: 6n }] : e,
+      ),
     );
     const found = diffOutcomes(SC, a, outcome("B", GOOD));
     expect(found.map((f) => f.step)).toEqual([1, 3]);
@@ -257,7 +278,9 @@ describe("guest-exception-and-exits (exit-mismatch)", () => {
     const leak: Event = { kind: "guest-access", hpa: 0x10n, memory: "host-ram", write: false };
     const a = outcome(
       "A",
-      withStep(1, [leak]).map((e, j) => (j === 3 ? [{ kind: "ghcb-error" }] : e)),
+      withStep(1, [leak]).map((e, j) =>
+        j === 3 ? [ghcbOk[0]!, ghcbOk[1]!, { kind: "ghcb-error", exitinfo1: 2n, exitinfo2: 6n }] : e,
+      ),
     );
     expect(diffOutcomes(SC, a, outcome("B", GOOD)).map((f) => [f.class, f.step])).toEqual([
       ["host-memory-exposure", 1],
@@ -358,15 +381,15 @@ describe("final-pte", () => {
   });
 
   it("reports PTEs that differ in bits only as pte-bits, with the differing flag bits in the signature", () => {
-    const found = diffPtes([[RAM, ramPte]], [[RAM, ramPte | 0x20n]]);
+    const found = diffPtes([[RAM, ramPte]], [[RAM, ramPte | 0x200n]]);
     expect(found).toEqual([
       {
         class: "pte-bits",
         severity: "info",
-        signature: "pte-bits|both|bits:0x20",
+        signature: "pte-bits|both|bits:0x200",
         step: null,
         side: "both",
-        detail: `nested PTE of page 0x200000 (ram): 0x${ramPte.toString(16)} vs 0x${(ramPte | 0x20n).toString(16)}`,
+        detail: `nested PTE of page 0x200000 (ram): 0x${ramPte.toString(16)} vs 0x${(ramPte | 0x200n).toString(16)}`,
         basis: "spec",
         policyRules: [],
       },
@@ -389,12 +412,12 @@ describe("final-pte", () => {
         [RAM + 0x2000n, ramPte + 0x2000n],
       ],
       [
-        [RAM, ramPte | 0x20n],
-        [RAM + 0x1000n, (ramPte + 0x1000n) | 0x20n],
-        [RAM + 0x2000n, (ramPte + 0x2000n) | 0x40n],
+        [RAM, ramPte | 0x200n],
+        [RAM + 0x1000n, (ramPte + 0x1000n) | 0x200n],
+        [RAM + 0x2000n, (ramPte + 0x2000n) | 0x800n],
       ],
     );
-    expect(found.map((f) => f.signature)).toEqual(["pte-bits|both|bits:0x20", "pte-bits|both|bits:0x40"]);
+    expect(found.map((f) => f.signature)).toEqual(["pte-bits|both|bits:0x200", "pte-bits|both|bits:0x800"]);
   });
 
   it("keeps the guest kind out of the pte-bits signature", () => {
@@ -402,10 +425,10 @@ describe("final-pte", () => {
     const a = diffOutcomes(
       plain,
       outcome("A", [[ramOk]], ptes([[RAM, ramPte]])),
-      outcome("B", [[ramOk]], ptes([[RAM, ramPte | 0x20n]])),
+      outcome("B", [[ramOk]], ptes([[RAM, ramPte | 0x200n]])),
     );
     expect(a.map((f) => f.signature)).toEqual(
-      diffPtes([[RAM, ramPte]], [[RAM, ramPte | 0x20n]]).map((f) => f.signature),
+      diffPtes([[RAM, ramPte]], [[RAM, ramPte | 0x200n]]).map((f) => f.signature),
     );
   });
 
@@ -416,7 +439,7 @@ describe("final-pte", () => {
         [0xf0000000n, FULL],
       ],
       [
-        [RAM, ramPte | 0x20n],
+        [RAM, ramPte | 0x200n],
         [0xf0000000n, FULL | (1n << 46n)],
       ],
     );

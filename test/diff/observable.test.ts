@@ -32,17 +32,39 @@ describe("observe: what the guest, vmd and the host machine see", () => {
 
   it("keeps #VC with its code in hex, exits to vmd with their reason and whether bytes came along", () => {
     expect(observe({ kind: "vc", code: 0x400 })).toEqual({ kind: "vc:0x400" });
-    expect(observe({ kind: "vmd-exit", reason: "mmio-assist", gpa: 0xf0000010n, insnBytes: true })).toEqual({
+    expect(
+      observe({
+        kind: "vmd-exit",
+        reason: "mmio-assist",
+        gpa: 0xf0000010n,
+        insnBytes: true,
+        insnLength: 0,
+        size: 0n,
+        write: false,
+        dataGpa: 0n,
+      }),
+    ).toEqual({
       kind: "vmd-exit:mmio-assist:bytes",
     });
-    expect(observe({ kind: "vmd-exit", reason: "mmio-nae", gpa: 0xf0000010n, insnBytes: false })).toEqual({
+    expect(
+      observe({
+        kind: "vmd-exit",
+        reason: "mmio-nae",
+        gpa: 0xf0000010n,
+        insnBytes: false,
+        insnLength: 0,
+        size: 0n,
+        write: false,
+        dataGpa: 0n,
+      }),
+    ).toEqual({
       kind: "vmd-exit:mmio-nae",
     });
   });
 
   it("keeps the VM stopping, GHCB errors, host crashes and no-progress without their particulars", () => {
     expect(observe({ kind: "vm-error", errno: 14 })).toEqual({ kind: "vm-error" });
-    expect(observe({ kind: "ghcb-error" })).toEqual({ kind: "ghcb-error" });
+    expect(observe({ kind: "ghcb-error", exitinfo1: 2n, exitinfo2: 6n })).toEqual({ kind: "ghcb-error" });
     expect(observe({ kind: "host-crash", reason: "kernel fault at 0x1234" })).toEqual({ kind: "host-crash" });
     expect(observe({ kind: "no-progress", exits: 4 })).toEqual({ kind: "no-progress" });
   });

@@ -27,6 +27,8 @@ const throwsOnExit: Implementation = {
       throw new TypeError("cannot read vmcb");
     },
     pvclock: () => ({ kind: "resume" }),
+    wallclock: () => ({ kind: "resume" }),
+    vmdPvclock: () => ({ kind: "resume" }),
   }),
 };
 

@@ -3,7 +3,7 @@ import { Campaign, type CampaignOptions, type Engine, type NewSignature } from "
 import type { Scenario, Step } from "../../src/scenario/types";
 import { scenarioSize } from "../../src/store/scenario-size";
 import { MATISSE, MMIO_BAR, PLAIN, scenario } from "../port/fixtures";
-import { ACCESSED, GOOD, LEAKY, leakSignature } from "./fixtures";
+import { AVL_BIT, GOOD, LEAKY, leakSignature } from "./fixtures";
 
 const RAM_ONLY = scenario({ steps: [{ op: "access", gpa: 0x200000n, kind: "write", size: 8 }] });
 const mmio = (gpa: bigint, extra: Step[] = []): Scenario =>
@@ -124,9 +124,9 @@ describe("Campaign", () => {
       { op: "access", gpa: 0x200000n, kind: "write", size: 8 },
       { op: "access", gpa: 0x201000n, kind: "write", size: 8 },
     ]);
-    const { c, news } = campaign({ implA: ACCESSED, minimizeCandidates: 500 });
+    const { c, news } = campaign({ implA: AVL_BIT, minimizeCandidates: 500 });
     c.run(listEngine([sc]));
-    expect(news.map((n) => [n.finding.class, n.finding.signature])).toEqual([["pte-bits", "pte-bits|both|bits:0x20"]]);
+    expect(news.map((n) => [n.finding.class, n.finding.signature])).toEqual([["pte-bits", "pte-bits|both|bits:0x200"]]);
     expect(news[0]!.scenario).toBe(sc);
   });
 

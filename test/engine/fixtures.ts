@@ -28,11 +28,23 @@ function fake(name: string, mmio: "vmd" | "frame0", ramFlags = 0n): HypervisorFa
           return { kind: "resume" };
         }
         if (!isMmio(gpa)) return { kind: "error", errno: 14 };
-        if (mmio === "vmd") return { kind: "vmd", reason: "mmio-assist", gpa, insnBytes: false };
+        if (mmio === "vmd")
+          return {
+            kind: "vmd",
+            reason: "mmio-assist",
+            gpa,
+            insnBytes: false,
+            insnLength: 0,
+            size: 0n,
+            write: false,
+            dataGpa: 0n,
+          };
         npt.set(page, PTE_URWP);
         return { kind: "resume" };
       },
       pvclock: () => ({ kind: "resume" }),
+      wallclock: () => ({ kind: "resume" }),
+      vmdPvclock: () => ({ kind: "resume" }),
     };
   };
 }
@@ -40,7 +52,8 @@ function fake(name: string, mmio: "vmd" | "frame0", ramFlags = 0n): HypervisorFa
 export const GOOD: Implementation = { name: "good", factory: fake("good", "vmd") };
 export const LEAKY: Implementation = { name: "leaky", factory: fake("leaky", "frame0") };
 /** Like GOOD, with the accessed bit set in RAM entries: the PTEs differ in bits only. */
-export const ACCESSED: Implementation = { name: "accessed", factory: fake("accessed", "vmd", 0x20n) };
+/** Sets a software-available PTE bit (AVL, bit 9) on RAM entries: the PTEs differ in bits only. */
+export const AVL_BIT: Implementation = { name: "avl-bit", factory: fake("avl-bit", "vmd", 0x200n) };
 
 /** The signature LEAKY gives against GOOD on an MMIO access of a guest of kind `kind`. */
 export const leakSignature = (kind: string) => `host-memory-exposure|A|guest-access:host-ram|mmio|${kind}`;

@@ -81,6 +81,10 @@ describe("handleExit: the vcpu_run_svm return contract", () => {
       reason: "mmio-assist",
       gpa: MMIO_BAR,
       insnBytes: false,
+      insnLength: 0,
+      size: 0n,
+      write: false,
+      dataGpa: 0n,
     });
   });
 

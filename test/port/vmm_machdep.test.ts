@@ -71,7 +71,7 @@ function fault(k: Kernel, vcpu: vcpu, gpa: bigint): void {
 /** The guest registers its GHCB at `gpa` (faulted in first) with a CPUID request in it. */
 function registerGhcb(f: ReturnType<typeof fx>, gpa = 0x1000n): void {
   fault(f.k, f.vcpu, gpa);
-  f.machine.guestGhcb = { gpa, request: { swExitCode: 0x72n, swExitInfo1: 0n, swExitInfo2: 0n } };
+  f.machine.guestGhcb = { gpa, request: { swExitCode: 0x72n, swExitInfo1: 0n, swExitInfo2: 0n, swScratch: 0n } };
   f.vcpu.vc_control.v_ghcb_gpa = gpa;
 }
 
@@ -308,7 +308,7 @@ describe("svm_handle_vmgexit: requests in the GHCB", () => {
     svm_handle_vmgexit(f.k, f.vcpu);
     f.machine.guestGhcb = {
       gpa: 0x1000n,
-      request: { swExitCode: BigInt(SEV_VMGEXIT_MMIO_READ), swExitInfo1: MMIO_BAR, swExitInfo2: 4n },
+      request: { swExitCode: BigInt(SEV_VMGEXIT_MMIO_READ), swExitInfo1: MMIO_BAR, swExitInfo2: 4n, swScratch: 0n },
     };
     f.events.length = 0;
     expect(svm_handle_vmgexit(f.k, f.vcpu)).toBe(EINVAL);
@@ -318,7 +318,10 @@ describe("svm_handle_vmgexit: requests in the GHCB", () => {
   it("returns EINVAL for a GHCB page that holds no request (empty valid bitmap)", () => {
     const f = fx();
     registerGhcb(f, 0x1000n);
-    f.machine.guestGhcb = { gpa: 0x5000n, request: { swExitCode: 0x72n, swExitInfo1: 0n, swExitInfo2: 0n } };
+    f.machine.guestGhcb = {
+      gpa: 0x5000n,
+      request: { swExitCode: 0x72n, swExitInfo1: 0n, swExitInfo2: 0n, swScratch: 0n },
+    };
     expect(svm_handle_vmgexit(f.k, f.vcpu)).toBe(EINVAL);
   });
 
@@ -334,7 +337,7 @@ describe("svm_vmgexit_sync_host / svm_vmgexit_sync_guest", () => {
     const f = fx();
     registerGhcb(f);
     svm_handle_vmgexit(f.k, f.vcpu);
-    f.machine.guestGhcb = { gpa: 0x1000n, request: { swExitCode, swExitInfo1, swExitInfo2: 0n } };
+    f.machine.guestGhcb = { gpa: 0x1000n, request: { swExitCode, swExitInfo1, swExitInfo2: 0n, swScratch: 0n } };
     f.events.length = 0;
     return f;
   }
@@ -395,7 +398,7 @@ describe("svm_vmgexit_sync_host / svm_vmgexit_sync_guest", () => {
     expect(ghcb_load(f.k, va).valid_bitmap.every((b) => b === 0)).toBe(true);
     f.machine.guestGhcb = {
       gpa: 0x1000n,
-      request: { swExitCode: BigInt(SEV_VMGEXIT_MMIO_READ), swExitInfo1: 1n, swExitInfo2: 4n },
+      request: { swExitCode: BigInt(SEV_VMGEXIT_MMIO_READ), swExitInfo1: 1n, swExitInfo2: 4n, swScratch: 0n },
     };
     expect(ghcb_load(f.k, va).valid_bitmap[14]).toBe(0x3c);
     ghcb_store(f.k, va);

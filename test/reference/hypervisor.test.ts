@@ -137,13 +137,31 @@ describe("reference hypervisor: #NPF", () => {
   it("sends a plain guest's MMIO to vmd with the decode-assist bytes", () => {
     expect(eventsOf(scenario({ guest: "plain", steps: [read(MMIO_GPA)] }))[0]).toEqual([
       { kind: "npf-exit", gpa: MMIO_GPA, errorCode: READ_FINAL },
-      { kind: "vmd-exit", reason: "mmio-assist", gpa: MMIO_GPA, insnBytes: true },
+      {
+        kind: "vmd-exit",
+        reason: "mmio-assist",
+        gpa: MMIO_GPA,
+        insnBytes: true,
+        insnLength: 15,
+        size: 0n,
+        write: false,
+        dataGpa: 0n,
+      },
     ]);
   });
 
   it("sends MMIO to vmd without instruction bytes when the host has no decode assists", () => {
     const ev = eventsOf(scenario({ guest: "plain", decodeAssist: false, steps: [read(MMIO_GPA)] }));
-    expect(ev[0]!.at(-1)).toEqual({ kind: "vmd-exit", reason: "mmio-assist", gpa: MMIO_GPA, insnBytes: false });
+    expect(ev[0]!.at(-1)).toEqual({
+      kind: "vmd-exit",
+      reason: "mmio-assist",
+      gpa: MMIO_GPA,
+      insnBytes: false,
+      insnLength: 0,
+      size: 0n,
+      write: false,
+      dataGpa: 0n,
+    });
   });
 
   it("sends an SEV (non-ES) guest's MMIO to vmd and installs no entry", () => {
@@ -206,11 +224,16 @@ describe("reference hypervisor: VMGEXIT", () => {
     ]);
   });
 
-  it("fails on a GHCB MSR value that is not page aligned (the MSR protocol, not a GHCB)", () => {
+  it("answers a GHCB MSR value with low bits set as the MSR protocol, not as a GHCB (rule ghcbMsrProtocolAnswer)", () => {
     const sc = scenario({ steps: [] });
     const hv = referenceFactory(new Machine(sc), sc);
     expect(hv.createVm()).toBe(0);
-    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "error", errno: EINVAL });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "resume-msr", ghcbMsr: 0x1010n });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: (1n << 32n) | (3n << 30n) | 0x004n }, 0)).toEqual({
+      kind: "resume-msr",
+      ghcbMsr: (3n << 30n) | 0x005n,
+    });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x100n }, 0)).toEqual({ kind: "error", errno: EINVAL });
   });
 
   it("passes an MMIO NAE event for an MMIO GPA to vmd", () => {
@@ -218,16 +241,27 @@ describe("reference hypervisor: VMGEXIT", () => {
     expect(ev[2]).toEqual([
       { kind: "vmgexit", ghcbGpa: 0x1000n },
       { kind: "host-access", pa: lowRam(0x1000n), memory: "guest-ram", write: false, purpose: "ghcb" },
-      { kind: "vmd-exit", reason: "mmio-nae", gpa: MMIO_GPA, insnBytes: false },
+      {
+        kind: "vmd-exit",
+        reason: "mmio-nae",
+        gpa: MMIO_GPA,
+        insnBytes: false,
+        insnLength: 0,
+        size: 4n,
+        write: false,
+        dataGpa: 0x1800n,
+      },
     ]);
   });
 
   it("answers an MMIO NAE event for guest RAM or a gap with a GHCB error, by a policy rule", () => {
     const s = scenario({ steps: [read(0x1000n), ghcb(0x1000n), nae(0x2000n), nae(0xa0000n)] });
     const ev = eventsOf(s);
-    expect(ev[2]!.at(-1)).toEqual({ kind: "ghcb-error" });
-    expect(ev[3]!.at(-1)).toEqual({ kind: "ghcb-error" });
-    expect(rulesOf(s).steps[2]).toEqual(["ghcbReachable", "ghcbRequestKind", "mmioNaeOutsideMmio"]);
+    // #GP(0) in event-injection format: vector 13, type 3 (exception), error code valid, valid.
+    const gp = { kind: "ghcb-error", exitinfo1: 1n, exitinfo2: 0x80000b0dn };
+    expect(ev[2]!.at(-1)).toEqual(gp);
+    expect(ev[3]!.at(-1)).toEqual(gp);
+    expect(rulesOf(s).steps[2]).toEqual(["ghcbReachable", "ghcbRequestKind", "mmioNaeOutsideMmio", "ghcbErrorFor"]);
   });
 
   it("fails an MMIO NAE event made before any GHCB was named", () => {
@@ -245,6 +279,8 @@ describe("reference hypervisor: pvclock", () => {
 
   it("writes the clock into a mapped guest page", () => {
     expect(eventsOf(scenario({ steps: [read(0x2000n), pvclock(0x2008n)] }))[1]).toEqual([
+      // At the registration, and again before the guest is entered (rule pvclockAtEntry).
+      { kind: "host-access", pa: lowRam(0x2008n), memory: "guest-ram", write: true, purpose: "pvclock" },
       { kind: "host-access", pa: lowRam(0x2008n), memory: "guest-ram", write: true, purpose: "pvclock" },
       { kind: "resume" },
     ]);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  ghcbErrorFor,
+  ghcbMsrProtocolAnswer,
   GHCB_MSR,
   SW_EXITCODE,
   ghcbMsrNamesGhcb,
@@ -71,5 +73,31 @@ describe("unusableGhcbFailsRun", () => {
 describe("mmioNaeOutsideMmio", () => {
   it("answers with an error in the GHCB (Linux KVM hands the event to user space instead)", () => {
     expect(mmioNaeOutsideMmio()).toBe("ghcb-error");
+  });
+});
+
+describe("ghcbErrorFor", () => {
+  it("answers an unserved event as Linux KVM does: malformed input, invalid event", () => {
+    expect(ghcbErrorFor("unsupported")).toEqual({ exitinfo1: 2n, exitinfo2: 6n });
+  });
+
+  it("answers an MMIO NAE for a GPA that is not MMIO with #GP(0) to inject", () => {
+    const { exitinfo1, exitinfo2 } = ghcbErrorFor("mmio-not-mmio");
+    expect(exitinfo1).toBe(1n);
+    expect(exitinfo2 & 0xffn).toBe(13n); // vector #GP
+    expect((exitinfo2 >> 8n) & 7n).toBe(3n); // type: exception
+    expect(exitinfo2 & (1n << 11n)).not.toBe(0n); // error code valid
+    expect(exitinfo2 & (1n << 31n)).not.toBe(0n); // valid
+  });
+});
+
+describe("ghcbMsrProtocolAnswer", () => {
+  it("answers a CPUID request with a CPUID response keeping the register bits 31:30", () => {
+    expect(ghcbMsrProtocolAnswer((0x8000001fn << 32n) | (1n << 30n) | 0x004n)).toBe((1n << 30n) | 0x005n);
+  });
+
+  it("stops the VM on termination and keeps any other request as it is", () => {
+    expect(ghcbMsrProtocolAnswer((0x12n << 12n) | 0x100n)).toBe("terminate");
+    expect(ghcbMsrProtocolAnswer(0x012n)).toBe(0x012n);
   });
 });

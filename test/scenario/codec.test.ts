@@ -93,7 +93,9 @@ describe("scenario codec", () => {
   it("rejects unknown step ops and enum values", () => {
     const j = baseJson();
     j.steps[1].op = "teleport";
-    expect(errorOf(j)).toBe('corpus/x.json: steps[1].op: must be one of "access", "mmio-nae", "ghcb", "pvclock"');
+    expect(errorOf(j)).toBe(
+      'corpus/x.json: steps[1].op: must be one of "access", "mmio-nae", "ghcb", "pvclock", "wallclock", "vmd-pvclock", "ghcb-msr"',
+    );
     const k = baseJson();
     k.memory[1].type = "rom";
     expect(errorOf(k)).toBe('corpus/x.json: memory[1].type: must be one of "ram", "reserved", "mmio"');

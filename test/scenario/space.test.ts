@@ -88,9 +88,9 @@ describe("generated scenarios keep the contract", () => {
     for (const s of sample(600, "options", options)) expect(contractProblems(s, options)).toEqual([]);
   });
 
-  it("makes no ghcb or mmio-nae step for a guest that is not SEV-ES", () => {
+  it("makes no ghcb, ghcb-msr or mmio-nae step for a guest that is not SEV-ES", () => {
     const ops = new Set(sample(1000, 3, { guestKinds: ["plain", "sev"] }).flatMap((s) => s.steps.map((t) => t.op)));
-    expect([...ops].sort()).toEqual(["access", "pvclock"]);
+    expect([...ops].sort()).toEqual(["access", "pvclock", "vmd-pvclock", "wallclock"]);
   });
 });
 
@@ -181,7 +181,8 @@ describe("the shape of generated scenarios", () => {
   });
 
   it("aims steps at MMIO, at range edges, into gaps, above the top, and at high address bits", () => {
-    const steps = DEFAULTS.flatMap((s) => s.steps.map((step) => ({ s, step })));
+    // A ghcb-msr step's `gpa` is an MSR value, not an address.
+    const steps = DEFAULTS.flatMap((s) => s.steps.filter((t) => t.op !== "ghcb-msr").map((step) => ({ s, step })));
     const stepShare = (p: (x: { s: Scenario; step: Scenario["steps"][number] }) => boolean) =>
       steps.filter(p).length / steps.length;
     expect(stepShare(({ s, step }) => rangeOf(s.memory, step.gpa)?.type === "mmio")).toBeGreaterThan(0.25);
@@ -204,7 +205,10 @@ describe("the shape of generated scenarios", () => {
 
   it("makes every op, kind and size, and walks sometimes", () => {
     const steps = DEFAULTS.flatMap((s) => s.steps);
-    expect(new Set(steps.map((t) => t.op)).size).toBe(4);
+    expect(new Set(steps.map((t) => t.op)).size).toBe(7);
+    expect(steps.some((t) => t.op === "ghcb" && t.guestWrite)).toBe(true);
+    const msr = steps.filter((t) => t.op === "ghcb-msr").map((t) => t.gpa & 0xfffn);
+    expect(new Set(msr).has(0x004n) && new Set(msr).has(0x100n) && msr.every((info) => info !== 0n)).toBe(true);
     const accesses = steps.filter((t) => t.op === "access");
     expect(new Set(accesses.map((t) => t.kind)).size).toBe(3);
     expect(new Set(accesses.map((t) => t.size))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8]));

@@ -1,13 +1,15 @@
 // The registry of the port's variants: one line per variant file.
+import { bogusHpa } from "./bogus-hpa";
 import { posted } from "./posted";
 import { prePatch } from "./pre-patch";
 import { proposed } from "./proposed";
 import { SERIES_PREFIXES } from "./series";
+import { protNone } from "./prot-none";
 import type { PortVariant } from "./variant";
 
 export type { PortVariant } from "./variant";
 
-const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed, ...SERIES_PREFIXES];
+const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed, ...SERIES_PREFIXES, protNone, bogusHpa];
 
 /** The variant named `name`; throws with the known names for an unknown one. */
 export function getVariant(name: string): PortVariant {

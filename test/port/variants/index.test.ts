@@ -4,12 +4,14 @@ import { getVariant, variantNames } from "../../../src/port/variants";
 import { scenario } from "../fixtures";
 
 describe("the variant registry", () => {
-  it("lists pre-patch, posted, proposed and the prefixes of the patch series", () => {
+  it("lists pre-patch, posted, proposed, the prefixes of the patch series and the reviewer's alternatives", () => {
     expect(variantNames()).toEqual([
       "pre-patch",
       "posted",
       "proposed",
       ...["1", "2", "3", "4", "5", "6", "7", "8"].map((n) => `series-${n}`),
+      "prot-none",
+      "bogus-hpa",
     ]);
   });
 
@@ -25,7 +27,7 @@ describe("the variant registry", () => {
 
   it("rejects an unknown name and lists the known ones", () => {
     expect(() => getVariant("committed")).toThrow(
-      /unknown port variant "committed" \(known: pre-patch, posted, proposed, series-1, .*series-8\)/,
+      /unknown port variant "committed" \(known: pre-patch, posted, proposed, series-1, .*series-8, prot-none, bogus-hpa\)/,
     );
   });
 });

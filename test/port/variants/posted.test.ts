@@ -146,7 +146,16 @@ describe("an MMIO BAR access of a vmd-like memory map, through the machine", () 
   it("takes the old path (vmd exit for MMIO assist) for a plain guest with the patch", () => {
     expect(events("posted", scenario({ guest: PLAIN }))).toEqual([
       { kind: "npf-exit", gpa: MMIO_BAR, errorCode: 0x100000004n },
-      { kind: "vmd-exit", reason: "mmio-assist", gpa: MMIO_BAR, insnBytes: true },
+      {
+        kind: "vmd-exit",
+        reason: "mmio-assist",
+        gpa: MMIO_BAR,
+        insnBytes: true,
+        insnLength: 15,
+        size: 0n,
+        write: false,
+        dataGpa: 0n,
+      },
     ]);
   });
 

@@ -330,6 +330,10 @@ describe("svm_handle_vmgexit: the GHCB the guest names, and MMIO NAE events", ()
       reason: "mmio-nae",
       gpa: MMIO_BAR + 8n,
       insnBytes: false,
+      insnLength: 0,
+      size: 4n,
+      write: true,
+      dataGpa: 0x1800n,
     });
     expect(h.state.vcpu!.vc_exit.vem).toMatchObject({ vem_gpa: MMIO_BAR + 8n, vem_size: 4n, vem_dir: VEI_DIR_OUT });
     expect(h.state.vcpu!.vc_gueststate.vg_exit_reason).toBe(SEV_VMGEXIT_MMIO_WRITE);
@@ -339,7 +343,7 @@ describe("svm_handle_vmgexit: the GHCB the guest names, and MMIO NAE events", ()
   it("answers an MMIO NAE event for guest RAM, reserved memory or a gap with #GP in the GHCB, and resumes", () => {
     for (const gpa of [0x5000n, 0xa0000n, 0x20000000n]) {
       const { out, h } = runKeeping(scenario({ steps: [write(0x1000n), ghcbAt(0x1000n), nae(gpa)] }));
-      expect(out.steps[2]!.events.at(-1)).toEqual({ kind: "ghcb-error" });
+      expect(out.steps[2]!.events.at(-1)).toEqual({ kind: "ghcb-error", exitinfo1: 1n, exitinfo2: GHCB_EXITINFO2_GP });
       expect(h.k.ghcb_stored).toMatchObject({ v_sw_exitinfo1: 1n, v_sw_exitinfo2: GHCB_EXITINFO2_GP });
       const on = steps(scenario({ steps: [write(0x1000n), ghcbAt(0x1000n), nae(gpa), read(0x6000n)] }));
       expect(kinds(on[3]!.events).at(-1)).toBe("guest-access");
@@ -353,7 +357,7 @@ describe("svm_handle_vmgexit: the GHCB the guest names, and MMIO NAE events", ()
     vcpu.vc_svm_ghcb_va = PMAP_DIRECT_MAP(backing(0x1000n));
     machine.guestGhcb = {
       gpa: 0x1000n,
-      request: { swExitCode: BigInt(SEV_VMGEXIT_MMIO_READ), swExitInfo1: MMIO_BAR, swExitInfo2: 2n },
+      request: { swExitCode: BigInt(SEV_VMGEXIT_MMIO_READ), swExitInfo1: MMIO_BAR, swExitInfo2: 2n, swScratch: 0n },
     };
     expect(svm_vmgexit_sync_host(k, vcpu)).toBe(0);
     expect(vcpu.vc_control.v_exitinfo1).toBe(MMIO_BAR);

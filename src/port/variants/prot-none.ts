@@ -1,0 +1,86 @@
+// Variant "prot-none": the posted patch with the MMIO entry of an SEV-ES guest entered PROT_NONE, the reviewer's
+// question on tech@ ("why not just use PROT_NONE for the mapping"). The diff is prot-none.diff beside this file;
+// identifycpu and everything else are the posted patch's. `+` lines are the diff's, the rest the posted patch's.
+import { u64sub } from "../c";
+import { curcpu, type Kernel } from "../kernel";
+import { PROT_NONE, pmap_enter, trunc_page } from "../pmap";
+import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype, vmm_gpa_is_valid } from "../vmm";
+import {
+  EAGAIN,
+  EINVAL,
+  VEE_BYTES_VALID,
+  VEE_FAULT_HANDLED,
+  VEE_FAULT_MMIO_ASSIST,
+  memset_vee,
+  svm_fault_page,
+  svm_handle_vmgexit,
+  vcpu_init_svm,
+  type vcpu,
+} from "../vmm_machdep";
+import { HPA_ONE_SHIFT_SITE, HPA_SHIFT_SITE, HPA_SUB_SITE, identifycpu } from "./posted";
+import { portVariant } from "./variant";
+
+/**
+ * svm_handle_np_fault, with the posted patch and the MMIO entry PROT_NONE.
+ *
+ * High level nested paging handler for SVM. Verifies that a fault is for a
+ * valid memory region, then faults a page, or aborts otherwise.
+ */
+export function svm_handle_np_fault(k: Kernel, vcpu: vcpu): number {
+  let gpa: bigint;
+  let hpa: bigint; // + paddr_t hpa;
+  let gpa_memtype: number;
+  let ret = 0;
+  const vmcb = vcpu.vc_control;
+  const vee = vcpu.vc_exit.vee;
+  const ci = curcpu(k);
+
+  memset_vee(vee); // memset(vee, 0, sizeof(*vee));
+
+  gpa = vmcb.v_exitinfo2;
+
+  gpa_memtype = vmm_get_guest_memtype(vcpu.vc_parent, gpa);
+  switch (gpa_memtype) {
+    case VMM_MEM_TYPE_REGULAR:
+      vee.vee_fault_type = VEE_FAULT_HANDLED;
+      ret = svm_fault_page(k, vcpu, gpa);
+      break;
+    case VMM_MEM_TYPE_MMIO:
+      if (vcpu.vc_seves) {
+        // + if (vcpu->vc_seves) {
+        vee.vee_fault_type = VEE_FAULT_HANDLED; // + vee->vee_fault_type = VEE_FAULT_HANDLED;
+        /* Setup invalid mapping to raise #VC in guest */
+        // + hpa = (1ULL << amd64_phys_red) - 1;
+        hpa = u64sub(k.cx.u64shl(1n, k.g.amd64_phys_red, HPA_ONE_SHIFT_SITE), 1n);
+        // + hpa <<= (amd64_phys_addrsz - amd64_phys_red);
+        hpa = k.cx.u64shl(hpa, k.cx.intsub(k.g.amd64_phys_addrsz, k.g.amd64_phys_red, HPA_SUB_SITE), HPA_SHIFT_SITE);
+        // ret = pmap_enter(vcpu->vc_parent->vm_pmap, trunc_page(gpa), hpa,
+        // +     PROT_NONE, 0);
+        ret = pmap_enter(k.pmap, vcpu.vc_parent.vm_pmap, trunc_page(gpa), hpa, PROT_NONE, 0);
+      } else {
+        // + } else {
+        vee.vee_fault_type = VEE_FAULT_MMIO_ASSIST;
+        if (ci.ci_vmm_cap.vcc_svm.svm_decode_assist) {
+          vee.vee_insn_len = vmcb.v_n_bytes_fetched;
+          vee.vee_insn_bytes.set(vmcb.v_guest_ins_bytes); // memcpy(&vee->vee_insn_bytes, vmcb->v_guest_ins_bytes, ...)
+          vee.vee_insn_info |= VEE_BYTES_VALID;
+        }
+        ret = EAGAIN;
+      }
+      break;
+    default:
+      // printf("%s: unknown memory type %d for GPA 0x%llx\n", __func__, gpa_memtype, gpa);
+      return EINVAL;
+  }
+
+  return ret;
+}
+
+export const protNone = portVariant("the posted patch with the MMIO entry PROT_NONE (the reviewer's question)", {
+  name: "prot-none",
+  identifycpu,
+  svm_handle_np_fault,
+  vcpu_init_svm,
+  svm_handle_vmgexit,
+  vmm_gpa_is_valid,
+});
