@@ -181,10 +181,14 @@ export class ReferenceHypervisor implements Hypervisor {
         this.npt.set(page, memoryPte(this.backing(page)));
         return RESUME;
       }
-      case "map-reserved":
+      case "map-reserved": {
         this.applied("reservedBitsPte");
+        const left = outOfMemoryFails(this.mappingEntries, 1);
+        if (left === "fail") return { kind: "error", errno: ENOMEM };
+        this.mappingEntries = left;
         this.npt.set(page, reservedBitsPte(this.mmioMask));
         return RESUME;
+      }
       case "vmd-assist": {
         this.applied("insnBytesValid");
         const valid = insnBytesValid(this.scenario.host.decodeAssist, insnLength);

@@ -28,7 +28,9 @@ describe("rule basis", () => {
     const policy = Object.keys(RULE_BASIS).filter(isPolicyRule).sort();
     expect(policy).toEqual(argued);
     expect(policy).toEqual([
+      "ghcbErrorFor",
       "ghcbMsrNamesGhcb",
+      "ghcbMsrProtocolAnswer",
       "mmioNaeOutsideMmio",
       "reservedOnEveryCpu",
       "sevEsNeedsReservedBits",

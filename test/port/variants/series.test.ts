@@ -234,6 +234,9 @@ describe("the whole series", () => {
       // 0006: a moved GHCB is read from its new page (in RAM or in a reserved range).
       "exit-mismatch|both|ghcb|ram|A:nothing|B:vm-error|sev-es",
       "exit-mismatch|both|ghcb|reserved|A:nothing|B:vm-error|sev-es",
+      // 0006, as the host sees it: the request is read from the new GHCB page, not the one registered first.
+      "guest-memory-mismatch|both|guest-pages|ghcb|ram|A:ghcb:step-page|B:nothing|sev-es",
+      "guest-memory-mismatch|both|guest-pages|ghcb|reserved|A:ghcb:step-page|B:nothing|sev-es",
       // 0008: MMIO NAE events reach vmd (MMIO) or get an error in the GHCB (anything else) instead of killing the VM.
       "exit-mismatch|both|mmio-nae|mmio|A:vmd-exit:mmio-nae|B:vm-error|sev-es",
       "exit-mismatch|both|mmio-nae|gap|A:ghcb-error|B:vm-error|sev-es",
