@@ -183,9 +183,8 @@ export class ReferenceHypervisor implements Hypervisor {
       }
       case "map-reserved": {
         this.applied("reservedBitsPte");
-        const left = outOfMemoryFails(this.mappingEntries, 1);
-        if (left === "fail") return { kind: "error", errno: ENOMEM };
-        this.mappingEntries = left;
+        // The entry must be allocatable, but maps no memory the host keeps track of: nothing stays taken.
+        if (outOfMemoryFails(this.mappingEntries, 1) === "fail") return { kind: "error", errno: ENOMEM };
         this.npt.set(page, reservedBitsPte(this.mmioMask));
         return RESUME;
       }

@@ -497,8 +497,12 @@ const RAM_DEFAULT = -1;
 const RAM_EXACT = 0;
 export const DEFAULT_RAM_BYTES = 64n * GiB;
 
-/** host.pvEntries: mostly absent; sometimes a pool that runs dry within a few mappings (pmap_enter's panic). */
-const pvEntriesGen: Gen<number> = oneof([15, constant(-1)], [1, int(0, 5)]);
+/**
+ * host.pvEntries: never drawn (absent: the pool never runs dry). The port's pmap_pv_pool accounting (uvm_fault's
+ * retries included) and the reference's `outOfMemoryFails` are not yet shown to count the same entries, so a drawn
+ * pool would report differences of the two models rather than of vmm; the knob stays for hand-written scenarios.
+ */
+const pvEntriesGen: Gen<number> = constant(-1);
 
 const ramPlanGen: Gen<number> = oneof([8, constant(RAM_DEFAULT)], [1, constant(RAM_EXACT)], [1, int(1, 0x3ffff)]);
 
