@@ -45,6 +45,8 @@ export interface HostConfig {
 export interface GuestConfig {
   sev: boolean;
   sevEs: boolean;
+  /** vcpus the VM is created with (vm_create_params.vcp_ncpus); absent: 1. */
+  vcpus?: number;
 }
 
 export type MemType = "ram" | "reserved" | "mmio";
@@ -66,6 +68,8 @@ export interface AccessStep {
   walk?: boolean;
   /** Host CPU the vcpu runs on for this step (index into host.cpus); default 0. */
   cpu?: number;
+  /** The guest vcpu that takes this step (index below guest.vcpus); default 0. */
+  vcpu?: number;
 }
 
 export interface MmioNaeStep {
@@ -74,6 +78,7 @@ export interface MmioNaeStep {
   write: boolean;
   size: number;
   cpu?: number;
+  vcpu?: number;
 }
 
 export interface GhcbStep {
@@ -82,6 +87,7 @@ export interface GhcbStep {
   /** The guest writes its request into the GHCB through its nested walk first (the walk may fault). */
   guestWrite?: boolean;
   cpu?: number;
+  vcpu?: number;
 }
 
 /** The guest writes the KVM wall-clock MSR (MSR_KVM_WALL_CLOCK) with `gpa`; the host writes the wall clock there. */
@@ -89,6 +95,7 @@ export interface WallclockStep {
   op: "wallclock";
   gpa: bigint;
   cpu?: number;
+  vcpu?: number;
 }
 
 /** vmd restores the vcpu's pvclock (VMM_IOC_WRITEVMPARAMS, vm_rwvmparams) as `gpa` with the enable bit. */
@@ -96,6 +103,7 @@ export interface VmdPvclockStep {
   op: "vmd-pvclock";
   gpa: bigint;
   cpu?: number;
+  vcpu?: number;
 }
 
 /**
@@ -107,12 +115,14 @@ export interface GhcbMsrStep {
   op: "ghcb-msr";
   gpa: bigint;
   cpu?: number;
+  vcpu?: number;
 }
 
 export interface PvclockStep {
   op: "pvclock";
   gpa: bigint;
   cpu?: number;
+  vcpu?: number;
 }
 
 export type Step = AccessStep | MmioNaeStep | GhcbStep | PvclockStep | WallclockStep | VmdPvclockStep | GhcbMsrStep;
@@ -153,3 +163,5 @@ export const PAGE_SIZE = 0x1000n;
 export const VMM_MAX_MEM_RANGES = 16;
 /** VMM_MAX_VM_MEM_SIZE: 128 GiB (sys/dev/vmm/vmm.h). */
 export const VMM_MAX_VM_MEM_SIZE = 128n << 30n;
+/** VMM_MAX_VCPUS_PER_VM (sys/dev/vmm/vmm.h). */
+export const VMM_MAX_VCPUS_PER_VM = 64;
