@@ -109,9 +109,7 @@ export class PortHypervisor implements Hypervisor {
 
     /* boot: cpu_attach -> identifycpu for every CPU, the boot CPU first (once per host and tree, see boot()) */
     const booted = machine.hostState.derive(k.tree, () => boot(k.tree, machine));
-    Object.assign(k.g, booted.g);
-    k.cpus.push(...booted.cpus(machine.host.decodeAssist ? 1 : 0));
-    for (const e of booted.events) machine.emit(e);
+    bootedCopy(k, booted, machine.host.decodeAssist ? 1 : 0);
     k.curcpu = 0;
 
     /* vmd(8): VMM_IOC_CREATE */
@@ -302,16 +300,16 @@ export class PortHypervisor implements Hypervisor {
 /** The kernel state boot leaves for vmm: identcpu.c's globals, every CPU's cpu_info, and the UB it hit. */
 interface Booted {
   g: identcpu_globals;
-  /** The cpu_info of every CPU with this svm_decode_assist; frozen: vmm only reads them after boot. */
-  cpus(decodeAssist: 0 | 1): readonly cpu_info[];
+  /** The cpu_info of every CPU as identifycpu left them: never handed to a run, which gets copies. */
+  cpus: readonly cpu_info[];
   events: Event[];
 }
 
 /**
  * cpu_attach -> identifycpu for every host CPU in order, the boot CPU first, on a fresh kernel. It reads only the
  * CPUs (CPUID, vendor, SYSCFG), so its result is the same for every run on the same host: the machine's HostState
- * keeps it per tree, and each run starts from it. The cpu_info are shared by those runs and frozen, so a write
- * after boot would throw (an implementation-error finding) rather than leak into another run.
+ * keeps it per tree, and each run starts from a copy of it (bootedCopy), so that what one run writes into its
+ * kernel state cannot reach the next.
  */
 function boot(tree: Tree, machine: Machine): Booted {
   const events: Event[] = [];
@@ -333,16 +331,19 @@ function boot(tree: Tree, machine: Machine): Booted {
     cpu_set_vendor(ci, CPUID(k, ci, 0).eax, machine.vendor(i));
     k.tree.identifycpu(k, ci);
   }
-  const withDecodeAssist = (assist: 0 | 1) =>
-    k.cpus.map((ci) => {
-      const copy = copy_cpu_info(ci);
-      copy.ci_vmm_cap.vcc_svm.svm_decode_assist = assist; /* cpu_check_vmm_cap, from the scenario */
-      Object.freeze(copy.ci_vmm_cap.vcc_svm);
-      Object.freeze(copy.ci_vmm_cap);
-      return Object.freeze(copy);
-    });
-  const byAssist: (readonly cpu_info[] | undefined)[] = [undefined, undefined];
-  return { g: k.g, cpus: (assist) => (byAssist[assist] ??= withDecodeAssist(assist)), events };
+  for (const e of events) Object.freeze(e); /* shared by every run on this host */
+  return { g: k.g, cpus: k.cpus, events };
+}
+
+/** A run's own copy of the booted kernel state, with the scenario's decode assist on every CPU. */
+function bootedCopy(k: Kernel, booted: Booted, decodeAssist: 0 | 1): void {
+  Object.assign(k.g, booted.g);
+  for (const ci of booted.cpus) {
+    const copy = copy_cpu_info(ci);
+    copy.ci_vmm_cap.vcc_svm.svm_decode_assist = decodeAssist; /* cpu_check_vmm_cap, from the scenario */
+    k.cpus.push(copy);
+  }
+  for (const e of booted.events) k.machine.emit(e);
 }
 
 /** The HypervisorFactory of the port for one tree. */

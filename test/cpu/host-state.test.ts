@@ -4,9 +4,12 @@ import { hostStateOf } from "../../src/cpu/host-state";
 import { Machine } from "../../src/cpu/machine";
 import { runScenario } from "../../src/cpu/vcpu";
 import { diffOutcomes } from "../../src/diff/diff";
+import { runPair } from "../../src/diff/run-pair";
 import { implementation } from "../../src/impls";
-import type { HostConfig } from "../../src/scenario/types";
-import { EPYC_9124, MATISSE, scenario } from "../port/fixtures";
+import type { PortHypervisor } from "../../src/port/hypervisor";
+import { createSampler } from "../../src/scenario/sampler";
+import type { HostConfig, Scenario } from "../../src/scenario/types";
+import { EPYC_9124, MATISSE, MMIO_BAR, SEV, amdCpu, scenario } from "../port/fixtures";
 
 const host = (over: Partial<HostConfig> = {}): HostConfig => ({
   cpus: [EPYC_9124(), MATISSE()],
@@ -86,5 +89,94 @@ describe("hostStateOf", () => {
     const third = [runScenario(s(), a.factory), runScenario(s(), b.factory)] as const;
     expect(third).toEqual(first);
     expect(diffOutcomes(s(), ...again)).toEqual(diffOutcomes(s(), ...first));
+  });
+
+  it("shares one CPU's state between the hosts that hold it (a new host of known CPUs decodes none again)", () => {
+    const ramBytes = 0x6000000000n;
+    hostStateOf(host({ ramBytes }));
+    const kept = hostStateOf(host({ ramBytes }));
+    const other = hostStateOf(host({ ramBytes, cpus: [EPYC_9124(), amdCpu({ cbit: 45, red: 1 })] }));
+    expect(other).not.toBe(kept);
+    expect(other.cpus[0]).toBe(kept.cpus[0]);
+    expect(other.cpus[1]).not.toBe(kept.cpus[1]);
+    expect(other.hardware[1]).toEqual(hardwareOf(amdCpu({ cbit: 45, red: 1 }), true, ramBytes));
+    // The same CPU on a host with other settings is another CPU state.
+    expect(hostStateOf(host({ ramBytes, memEncrypt: false })).cpus[0]).not.toBe(kept.cpus[0]);
+  });
+});
+
+describe("runs on a shared host state", () => {
+  const a = implementation("posted");
+  const b = implementation("reference");
+  const ramBytes = 0x7000000000n;
+  const cpus = () => [EPYC_9124(), amdCpu({ addrSizes: 0x3030, cbit: 51, red: 5 })];
+  // X: an SEV-ES guest's MMIO access, GHCB and pvclock on the boot CPU and the second CPU.
+  const x = (): Scenario => ({
+    ...scenario({ cpus: cpus(), ramBytes }),
+    steps: [
+      { op: "access", gpa: MMIO_BAR, kind: "read", size: 4, cpu: 1 },
+      { op: "access", gpa: 0x2000n, kind: "write", size: 8, cpu: 1 },
+      { op: "ghcb", gpa: 0x2000n, cpu: 0 },
+      { op: "access", gpa: 0x3000n, kind: "write", size: 8, cpu: 0 },
+      { op: "pvclock", gpa: 0x3000n, cpu: 1 },
+      { op: "access", gpa: MMIO_BAR, kind: "write", size: 4, cpu: 0 },
+    ],
+  });
+  // Y: the same host without decode assist, an SEV guest, other steps.
+  const y = (): Scenario => ({
+    ...scenario({ cpus: cpus(), ramBytes, decodeAssist: false, guest: SEV }),
+    steps: [
+      { op: "access", gpa: MMIO_BAR, kind: "fetch", size: 1, cpu: 1 },
+      { op: "wallclock", gpa: 0x4000n, cpu: 0 },
+    ],
+  });
+
+  it("gives scenario X, run after Y on the same host, exactly the outcomes and findings of X alone", () => {
+    const alone = runPair(x(), a, b);
+    expect(alone.a?.steps.length).toBe(6);
+    expect(alone.findings.length).toBeGreaterThan(0);
+    expect(alone.b?.steps.length).toBe(6);
+    const yAlone = runPair(y(), a, b);
+    for (let i = 0; i < 3; i++) {
+      // From the second round on, the host is kept: X and Y start from the same cached boot state and decode.
+      expect(runPair(x(), a, b)).toEqual(alone);
+      expect(runPair(y(), a, b)).toEqual(yAlone);
+    }
+    expect(new Machine(x()).hostState).toBe(new Machine(y()).hostState);
+  });
+
+  it("starts each run of the port from its own copy of the boot state: what a run writes stays in it", () => {
+    const s = x();
+    hostStateOf(s.host);
+    const run = (sc: Scenario) => {
+      const hv = a.factory(new Machine(sc), sc) as PortHypervisor;
+      expect(hv.createVm()).toBe(0);
+      return hv.k;
+    };
+    const first = run(s);
+    const fresh = {
+      g: { ...first.g },
+      cpus: first.cpus.map((ci) => ({ ...ci, ci_vmm_cap: structuredClone(ci.ci_vmm_cap) })),
+    };
+    first.g.amd64_pos_cbit = 0;
+    first.cpus[0]!.ci_feature_amdsev_ebx = 0;
+    first.cpus[1]!.ci_vmm_cap.vcc_svm.svm_decode_assist = 0;
+    const second = run(x());
+    expect(second.g).toEqual(fresh.g);
+    expect(second.cpus).toEqual(fresh.cpus);
+    expect(second.cpus[0]).not.toBe(first.cpus[0]);
+  });
+
+  it("gives sampled scenarios the same outcomes and findings in any order of runs", () => {
+    const sampler = createSampler(11);
+    const scenarios = Array.from({ length: 300 }, () => sampler.next());
+    const forwards = scenarios.map((s) => runPair(s, a, b));
+    const backwards = [...scenarios]
+      .reverse()
+      .map((s) => runPair(s, a, b))
+      .reverse();
+    const again = scenarios.map((s) => runPair(s, a, b));
+    expect(backwards).toEqual(forwards);
+    expect(again).toEqual(forwards);
   });
 });
