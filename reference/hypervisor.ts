@@ -32,22 +32,8 @@ const FAIL: Disposition = Object.freeze({ kind: "error", errno: EINVAL });
 
 /** The host CPUs as the reference model decodes them, boot CPU first. */
 export function hostCpusOf(machine: Machine): HostCpuView[] {
-  return machine.host.cpus.map((_, i) => hostCpuOf(machine, i));
-}
-
-/** Host CPU `i` as the reference model decodes it. */
-function hostCpuOf(machine: Machine, i: number): HostCpuView {
-  return decodeHostCpu(machine.vendor(i), (leaf) => machine.cpuid(i, leaf), machine.syscfgMemEncryptionModEn(i));
-}
-
-/**
- * hostCpusOf, decoded once per CPU and once per host: the decode of a CPU depends on that CPU alone (its CPUID,
- * vendor and SYSCFG), so every run on a CPU of the same value shares it. Frozen: a rule only reads it.
- */
-function sharedHostCpusOf(machine: Machine): readonly HostCpuView[] {
-  const host = machine.hostState;
-  return host.derive(hostCpusOf, () =>
-    Object.freeze(host.cpus.map((cpu, i) => cpu.derive(hostCpuOf, () => Object.freeze(hostCpuOf(machine, i))))),
+  return machine.host.cpus.map((_, i) =>
+    decodeHostCpu(machine.vendor(i), (leaf) => machine.cpuid(i, leaf), machine.syscfgMemEncryptionModEn(i)),
   );
 }
 
@@ -77,7 +63,8 @@ export class ReferenceHypervisor implements Hypervisor {
   }
 
   createVm(): number {
-    const cpus = sharedHostCpusOf(this.machine);
+    // The decode depends on the host alone: decoded once per host, shared by every run on it.
+    const cpus = this.machine.hostState.derive(hostCpusOf, () => hostCpusOf(this.machine));
     const decision = createDecision({
       memory: this.scenario.memory,
       guest: this.scenario.guest,

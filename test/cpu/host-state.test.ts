@@ -90,19 +90,6 @@ describe("hostStateOf", () => {
     expect(third).toEqual(first);
     expect(diffOutcomes(s(), ...again)).toEqual(diffOutcomes(s(), ...first));
   });
-
-  it("shares one CPU's state between the hosts that hold it (a new host of known CPUs decodes none again)", () => {
-    const ramBytes = 0x6000000000n;
-    hostStateOf(host({ ramBytes }));
-    const kept = hostStateOf(host({ ramBytes }));
-    const other = hostStateOf(host({ ramBytes, cpus: [EPYC_9124(), amdCpu({ cbit: 45, red: 1 })] }));
-    expect(other).not.toBe(kept);
-    expect(other.cpus[0]).toBe(kept.cpus[0]);
-    expect(other.cpus[1]).not.toBe(kept.cpus[1]);
-    expect(other.hardware[1]).toEqual(hardwareOf(amdCpu({ cbit: 45, red: 1 }), true, ramBytes));
-    // The same CPU on a host with other settings is another CPU state.
-    expect(hostStateOf(host({ ramBytes, memEncrypt: false })).cpus[0]).not.toBe(kept.cpus[0]);
-  });
 });
 
 describe("runs on a shared host state", () => {
