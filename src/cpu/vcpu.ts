@@ -200,6 +200,11 @@ function finalPtes(scenario: Scenario, hv: Hypervisor): Map<bigint, bigint> {
   }
   if (pages.length > 1) pages.sort(byAddress);
   const ptes = new Map<bigint, bigint>();
-  for (const p of pages) if (!ptes.has(p)) ptes.set(p, npt.get(p) ?? 0n);
+  // Sorted: a page named twice is next to itself.
+  let previous: bigint | null = null;
+  for (const p of pages) {
+    if (p !== previous) ptes.set(p, npt.get(p) ?? 0n);
+    previous = p;
+  }
   return ptes;
 }
