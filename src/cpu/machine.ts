@@ -31,6 +31,9 @@ export const EMPTY_GHCB: GhcbRequest = Object.freeze({
   swScratch: 0n,
 });
 
+/** The page of an address: its bits above 11. */
+const PAGE_MASK = ~0xfffn;
+
 /** Offset of the GHCB's shared buffer (GHCB spec 56421 §2.5, Table 3: 0x800), where an MMIO NAE's data goes. */
 export const GHCB_SHARED_BUFFER = 0x800n;
 
@@ -152,8 +155,8 @@ export class Machine {
     this.directMapAccess(pa, false, "ghcb");
     const ghcb = this.guestGhcb;
     if (ghcb === null) return EMPTY_GHCB;
-    const page = this.backingOf(ghcb.gpa & ~0xfffn);
-    return page !== null && (pa & ~0xfffn) === page ? ghcb.request : EMPTY_GHCB;
+    const page = this.backingOf(ghcb.gpa & PAGE_MASK);
+    return page !== null && (pa & PAGE_MASK) === page ? ghcb.request : EMPTY_GHCB;
   }
 
   /** The host writes its answer into a GHCB at `pa`. */

@@ -21,6 +21,9 @@ const DECODE_ASSIST_BYTES = 15;
 export const SVM_VMGEXIT_MMIO_READ = 0x80000001n;
 export const SVM_VMGEXIT_MMIO_WRITE = 0x80000002n;
 
+/** The page of an address: its bits above 11 (a constant, so that no BigInt is computed per use). */
+const PAGE_MASK = ~0xfffn;
+
 type StepEnd = "continue" | "vm-stopped" | "host-stopped";
 
 export function runScenario(scenario: Scenario, factory: HypervisorFactory): Outcome {
@@ -61,7 +64,7 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
       case "ghcb": {
         // A GHCB is a page (GHCB spec 56421 §2.2): the MSR holds the page's GPA. The low 12 bits of the MSR select
         // the MSR protocol instead (§2.3.1, the ghcb-msr op), so the page of `gpa` is registered.
-        const page = step.gpa & ~0xfffn;
+        const page = step.gpa & PAGE_MASK;
         if (step.guestWrite) {
           // The guest writes its request (SW_EXITCODE at offset 0x390) through its nested walk first.
           const write: AccessStep = {
@@ -123,7 +126,7 @@ function runAccess(machine: Machine, hv: Hypervisor, step: AccessStep): StepEnd 
   const hw = machine.hardware[cpu];
   if (!hw) throw new Error(`step names host CPU ${cpu}, which does not exist`);
   const sevEs = machine.sevEsActive(hv.vcpuSevEs(vcpu), cpu);
-  const page = step.gpa & ~0xfffn;
+  const page = step.gpa & PAGE_MASK;
   for (let exits = 0; ; exits++) {
     const walk = nestedWalk(hw, hv.npt.get(page), step.gpa, step.kind, step.walk === true);
     if (walk.kind === "ok") {
@@ -183,8 +186,6 @@ function apply(machine: Machine, d: Disposition): StepEnd {
       return "vm-stopped";
   }
 }
-
-const PAGE_MASK = ~0xfffn;
 
 function byAddress(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;

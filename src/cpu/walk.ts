@@ -37,6 +37,14 @@ export function accessErrorBits(kind: AccessKind, walk: boolean): bigint {
   return code;
 }
 
+/** accessErrorBits of every access kind, not walking and walking, computed once (no BigInt per walk). */
+const ERROR_BITS: Readonly<Record<AccessKind, readonly [bigint, bigint]>> = {
+  read: [accessErrorBits("read", false), accessErrorBits("read", true)],
+  write: [accessErrorBits("write", false), accessErrorBits("write", true)],
+  fetch: [accessErrorBits("fetch", false), accessErrorBits("fetch", true)],
+};
+const NPF_P_RSV = NPF_P | NPF_RSV;
+
 /** Walks the leaf nested PTE `pte` (undefined: none installed) for an access at `gpa` on a CPU with `hw`. */
 export function nestedWalk(
   hw: CpuHardware,
@@ -45,11 +53,11 @@ export function nestedWalk(
   kind: AccessKind,
   walk: boolean,
 ): WalkResult {
-  const base = accessErrorBits(kind, walk);
+  const base = ERROR_BITS[kind][walk ? 1 : 0];
   // APM vol 2 §5.4.1: P=0, the entry is not present.
   if (pte === undefined || (pte & PTE_P) === 0n) return { kind: "npf", errorCode: base };
   // APM vol 2 §5.3.3 / §15.34.1: a set reserved bit faults with RSV=1, whatever the access.
-  if ((pte & hw.reservedMask) !== 0n) return { kind: "npf", errorCode: base | NPF_P | NPF_RSV };
+  if ((pte & hw.reservedMask) !== 0n) return { kind: "npf", errorCode: base | NPF_P_RSV };
   // APM vol 2 §5.6: user access to a supervisor page, write to a read-only page, fetch from an NX page.
   const effective = effectiveKind(kind, walk);
   const denied =
