@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { splitProfile, splitWords, type Split } from "./profile-split";
+import { splitProfiles, splitWords, type Split } from "./profile-split";
 
 const ROOT = join(__dirname, "..", "..");
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -130,8 +130,12 @@ function profileOf(root: string, scratch: string): Split {
   const args = ["--cpu-prof", "--cpu-prof-dir", dir, CPU_TIME, ...cli(root), ...fuzz, "--crashes", join(scratch, "c")];
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`profiling in ${root} failed: ${r.stderr}`);
-  const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))!;
-  return splitProfile(join(dir, file), 8);
+  // One file per thread (the main thread, the campaign's worker): the split is of all of them together.
+  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+  return splitProfiles(
+    files.map((f) => join(dir, f)),
+    8,
+  );
 }
 
 export function compareTo(rev: string): void {

@@ -1,6 +1,6 @@
 // Where a CPU profile (`node --cpu-prof`, compiled code) spends its time: self time per part of the loop — A (the
 // port), B (the reference model), the sampler and scenario space, the diff, the simulated machine, the garbage
-// collector — as shares of the whole. `node dist/bench/profile-split.js FILE.cpuprofile [TOP]` prints it.
+// collector — as shares of the whole. `node dist/bench/profile-split.js FILE.cpuprofile… [TOP]` prints it.
 import { readFileSync } from "fs";
 
 export const PARTS = ["A", "B", "sampler", "diff", "machine", "engine", "GC", "other"] as const;
@@ -36,28 +36,42 @@ export interface Split {
   top: string[];
 }
 
-export function splitProfile(path: string, top = 15): Split {
-  const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<number, number>();
+/**
+ * The split of one run's profiles together (`--cpu-prof` writes one file per thread: the main thread, each worker).
+ * Idle samples are no CPU work and are left out: the shares are of the time the threads ran.
+ */
+export function splitProfiles(paths: readonly string[], top = 15): Split {
   let total = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    total += dt;
-    self.set(id, (self.get(id) ?? 0) + dt);
-  });
-  const share = Object.fromEntries(PARTS.map((p) => [p, 0])) as Record<Part, number>;
-  const byFunction = new Map<string, number>();
-  for (const [id, t] of self) {
-    const frame = nodes.get(id)!.callFrame;
-    const url = frame.url.replace(/^file:\/\//, "");
-    const file = url.includes("/dist/") ? url.slice(url.lastIndexOf("/dist/") + 6) : url || frame.functionName;
-    share[partOf(file)] += t / total;
-    const name = `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + t / total);
+  const byFunction = new Map<string, { part: Part; time: number }>();
+  for (const path of paths) {
+    const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, i) => {
+      const frame = nodes.get(id)!.callFrame;
+      if (frame.functionName === "(idle)") return;
+      const dt = profile.timeDeltas[i] ?? 0;
+      total += dt;
+      const url = frame.url.replace(/^file:\/\//, "");
+      const file = url.includes("/dist/") ? url.slice(url.lastIndexOf("/dist/") + 6) : url || frame.functionName;
+      const name = `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
+      const entry = byFunction.get(name) ?? { part: partOf(file), time: 0 };
+      entry.time += dt;
+      byFunction.set(name, entry);
+    });
   }
-  const ranked = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return { seconds: total / 1e6, share, top: ranked.map(([name, s]) => `${(100 * s).toFixed(1)}% ${name}`) };
+  const share = Object.fromEntries(PARTS.map((p) => [p, 0])) as Record<Part, number>;
+  for (const { part, time } of byFunction.values()) share[part] += time / total;
+  const ranked = [...byFunction].sort((a, b) => b[1].time - a[1].time).slice(0, top);
+  return {
+    seconds: total / 1e6,
+    share,
+    top: ranked.map(([name, e]) => `${((100 * e.time) / total).toFixed(1)}% ${name}`),
+  };
+}
+
+/** The split of one profile file. */
+export function splitProfile(path: string, top = 15): Split {
+  return splitProfiles([path], top);
 }
 
 export function splitWords(s: Split): string {
@@ -65,12 +79,13 @@ export function splitWords(s: Split): string {
 }
 
 if (require.main === module) {
-  const [file, top] = process.argv.slice(2);
-  if (!file) {
-    console.error("usage: profile-split FILE.cpuprofile [TOP]");
+  const args = process.argv.slice(2);
+  const top = args.length > 1 && /^[0-9]+$/.test(args.at(-1)!) ? Number(args.pop()) : 15;
+  if (args.length === 0) {
+    console.error("usage: profile-split FILE.cpuprofile… [TOP]");
     process.exit(2);
   }
-  const s = splitProfile(file, Number(top ?? 15));
+  const s = splitProfiles(args, top);
   console.log(`${s.seconds.toFixed(2)} s sampled: ${splitWords(s)}`);
   for (const line of s.top) console.log(`  ${line}`);
 }
