@@ -7,11 +7,11 @@
  */
 import type { Machine } from "../cpu/machine";
 import type { CContext } from "./c";
+import type { cpu_info } from "./cpu_h";
 import type { ghcb_sa } from "./ghcb";
-import type { cpu_info } from "./identcpu";
 import type { pmap, pmap_env } from "./pmap";
-import type { vm_create_params } from "./vmm";
-import type { vcpu } from "./vmm_machdep";
+import type { vm_create_params } from "./vmm_h";
+import type { vcpu } from "./vmmvar";
 
 /** File-scope globals of sys/arch/amd64/amd64/identcpu.c (all `int`, zero before identifycpu runs). */
 export interface identcpu_globals {
