@@ -190,7 +190,9 @@ export class ReferenceHypervisor implements Hypervisor {
         const hostNeeds = this.hostMapped.has(page) ? 0 : 1;
         const left = outOfMemoryFails(this.mappingEntries, hostNeeds + 1);
         if (left === "fail") return { kind: "error", errno: ENOMEM };
-        this.mappingEntries = left;
+        // An entry that maps the page already keeps the one it took: entering it again keeps none.
+        const keptAlready = mapsMemory(this.npt.get(page)) && left !== null ? 1 : 0;
+        this.mappingEntries = left === null ? null : left + keptAlready;
         this.hostMapped.add(page);
         this.npt.set(page, memoryPte(this.backing(page)));
         return RESUME;

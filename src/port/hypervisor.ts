@@ -124,7 +124,7 @@ export class PortHypervisor implements Hypervisor {
       vcp_asid: [],
     };
     const out: { vm: vm | null } = { vm: null };
-    const ret = vm_create(k, vcp, { vcpu_init, new_vcpu }, out);
+    const ret = (k.tree.vm_create ?? vm_create)(k, vcp, { vcpu_init, new_vcpu }, out);
     if (ret !== 0) return ret;
     this.vm = out.vm;
     this.vcpus = [...out.vm!.vm_vcpu_list].sort((a, b) => a.vc_id - b.vc_id);

@@ -20,7 +20,7 @@
  */
 import { u64add, u64sub } from "./c";
 import { EINVAL, ENOENT } from "./errno";
-import type { Kernel } from "./kernel";
+import type { Kernel, vm_machdep } from "./kernel";
 import { PAGE_MASK, PMAP_TYPE_RVI, pmap_create } from "./pmap";
 import {
   VMM_MAX_MEM_RANGES,
@@ -34,13 +34,6 @@ import {
   type vm_rwvmparams_params,
 } from "./vmm_h";
 import { type vcpu, VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, VMM_MEM_TYPE_UNKNOWN } from "./vmmvar";
-
-/** port-only: the vmm_machdep.c functions vm_create and vm_rwvmparams call. */
-export interface vm_machdep {
-  vcpu_init(k: Kernel, vcpu: vcpu, vcp: vm_create_params): number;
-  new_vcpu(vm: vm): vcpu;
-  vmm_init_pvclock?(k: Kernel, vcpu: vcpu, gpa: bigint): void;
-}
 
 /**
  * vm_rwvmparams

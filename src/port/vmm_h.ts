@@ -11,6 +11,7 @@ import type { pmap } from "./pmap";
 
 /* sys/dev/vmm/vmm.h */
 export const VMM_MAX_MEM_RANGES = 16;
+export const VMM_MAX_VCPUS_PER_VM = 64;
 export const VMM_MAX_VM_MEM_SIZE = 128n * 1024n * 1024n * 1024n; /* 128 GiB */
 export const VM_MEM_RAM = 0; /* usable system memory */
 export const VM_MEM_RESERVED = 1; /* BIOS etc. */
