@@ -1,4 +1,4 @@
-// fast-check arbitraries for the scenario space (space.ts): the same choices and weights as the seeded sampler,
+// fast-check arbitraries for the scenario space (space/): the same choices and weights as the seeded sampler,
 // generated without fast-check's own bias, and shrinking toward option 0 of every choice (one CPU of a real
 // profile, fewest ranges, fewest steps).
 import fc from "fast-check";
