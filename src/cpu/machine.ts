@@ -180,4 +180,3 @@ function layoutGuestMemory(memory: MemRange[]): Backing[] {
     return r;
   });
 }
-
