@@ -20,20 +20,25 @@ export function drawLength(random: Random, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
 
-/** Cumulative weights for drawOption (weights of 0 are options oneof drops: give them no entry). */
-export type Weights = readonly number[];
-
-export function weights(...w: number[]): Weights {
-  let sum = 0;
-  return Object.freeze(w.map((x) => (sum += x)));
+/** A oneof's weights, ready for drawOption: one table entry per weight unit gives the option without a search. */
+export interface Weights {
+  readonly options: number;
+  readonly total: number;
+  readonly table: Uint8Array;
 }
 
-/** The index of a oneof option, weighted; none drawn when there is a single option. */
-export function drawOption(random: Random, cum: Weights): number {
-  const n = cum.length;
-  if (n === 1) return 0;
-  const r = Math.floor(random() * cum[n - 1]!);
-  let i = 0;
-  while (r >= cum[i]!) i++;
-  return i;
+/** Weights of oneof options (an option of weight 0, which oneof drops, must not be given). */
+export function weights(...w: number[]): Weights {
+  const total = w.reduce((a, b) => a + b, 0);
+  if (w.length > 256 || total > 1 << 16 || w.some((x) => !(Number.isInteger(x) && x > 0))) {
+    throw new RangeError(`weights: 1..256 positive integers with a small total, got ${w.join(", ")}`);
+  }
+  const table = new Uint8Array(total);
+  for (let i = 0, r = 0; i < w.length; i++) table.fill(i, r, (r += w[i]!));
+  return Object.freeze({ options: w.length, total, table });
+}
+
+/** The index of a oneof option, weighted: r = floor(random() * total) picks the first option whose cumulative weight exceeds r; no number is drawn for a single option. */
+export function drawOption(random: Random, w: Weights): number {
+  return w.options === 1 ? 0 : w.table[Math.floor(random() * w.total)]!;
 }

@@ -8,7 +8,7 @@ import { cpusFieldsGen, drawCpus } from "./cpus";
 import { drawOption, weights, type Random } from "./draw";
 import { drawMemoryMap, drawRamBytes, memoryMapGen, ramBytesFor, ramPlanGen, type RamPlan } from "./memory";
 import type { GeneratorOptions } from "./options";
-import { drawSteps, resolveSteps, stepPlansGen, type StepPlan } from "./steps";
+import { resolveSteps, stepPlansGen, stepsDrawer, type StepPlan } from "./steps";
 
 const GUEST_ORDER: readonly GuestKind[] = ["sev-es", "sev", "plain"];
 const GUEST_WEIGHTS: Readonly<Record<GuestKind, number>> = { "sev-es": 6, sev: 2, plain: 2 };
@@ -82,6 +82,7 @@ const DECODE_ASSIST_CUM = weights(3, 1);
 export function scenarioDrawer(options: GeneratorOptions): (random: Random) => Scenario {
   const kinds = guestKindsOf(options);
   const guestCum = weights(...kinds.map((k) => GUEST_WEIGHTS[k]));
+  const drawSteps = stepsDrawer(options);
   return (random) => {
     const cpus = drawCpus(random, options);
     const memEncrypt = drawOption(random, MEM_ENCRYPT_CUM) === 0;
@@ -89,7 +90,7 @@ export function scenarioDrawer(options: GeneratorOptions): (random: Random) => S
     const guest = guestOfKind(kinds[drawOption(random, guestCum)]!);
     const memory = drawMemoryMap(random, options);
     const ramBytes = drawRamBytes(random, memory);
-    const steps = drawSteps(random, options, memory, guest.sevEs, cpus.length);
+    const steps = drawSteps(random, memory, guest.sevEs, cpus.length);
     const scenario: Scenario = { host: { cpus, memEncrypt, decodeAssist, ramBytes }, guest, memory, steps };
     if (checkMemoryMap(scenario) !== null) scenario.invalidMemory = true;
     return scenario;

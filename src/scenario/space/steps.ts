@@ -349,39 +349,33 @@ export function drawStepPlan(random: Random, options: GeneratorOptions): StepPla
   return { roll, target, kind, size, walk, write, aligned, guestWrite, msr, cpu };
 }
 
-/** stepPlansGen and resolveSteps, drawn: the steps of one scenario in its map. */
-export function drawSteps(
-  random: Random,
+/** stepPlansGen and resolveSteps, drawn: a function making the steps of one scenario in its map. */
+export function stepsDrawer(
   options: GeneratorOptions,
-  memory: readonly MemRange[],
-  sevEs: boolean,
-  cpuCount: number,
-): Step[] {
-  const view = mapView(memory);
-  const steps: Step[] = [];
-  const gpas: bigint[] = [];
-  const add = (p: StepPlan) => {
-    const step = stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount);
-    steps.push(step);
-    gpas.push(step.gpa);
-  };
+): (random: Random, memory: readonly MemRange[], sevEs: boolean, cpuCount: number) => Step[] {
   const fitting = fittingSequences(options);
-  const slots = drawLength(random, 1, options.maxSteps);
-  if (fitting.length === 0) {
-    for (let i = 0; i < slots; i++) add(drawStepPlan(random, options));
-    return steps;
-  }
-  const sequenceCum = weights(...fitting.map(() => 1));
-  for (let i = 0; i < slots; i++) {
-    if (drawOption(random, SLOTS_CUM) === 0) {
-      add(drawStepPlan(random, options));
-      continue;
+  const sequenceWeights = fitting.length > 0 ? weights(...fitting.map(() => 1)) : undefined;
+  return (random, memory, sevEs, cpuCount) => {
+    const view = mapView(memory);
+    const steps: Step[] = [];
+    const gpas: bigint[] = [];
+    const add = (p: StepPlan) => {
+      const step = stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount);
+      steps.push(step);
+      gpas.push(step.gpa);
+    };
+    const slots = drawLength(random, 1, options.maxSteps);
+    for (let i = 0; i < slots; i++) {
+      if (sequenceWeights === undefined || drawOption(random, SLOTS_CUM) === 0) {
+        add(drawStepPlan(random, options));
+        continue;
+      }
+      const sequence = fitting[drawOption(random, sequenceWeights)]!;
+      drawLength(random, sequence.length, sequence.length);
+      for (const part of sequence) add(inSequence(drawStepPlan(random, options), part));
     }
-    const sequence = fitting[drawOption(random, sequenceCum)]!;
-    drawLength(random, sequence.length, sequence.length);
-    for (const part of sequence) add(inSequence(drawStepPlan(random, options), part));
-  }
-  // Slots past maxSteps were drawn (the stream stays the description's) but make no step.
-  if (steps.length > options.maxSteps) steps.length = options.maxSteps;
-  return steps;
+    // Slots past maxSteps were drawn (the stream stays the description's) but make no step.
+    if (steps.length > options.maxSteps) steps.length = options.maxSteps;
+    return steps;
+  };
 }
