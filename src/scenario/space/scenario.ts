@@ -1,11 +1,11 @@
 // Whole scenarios: the host (CPUs, memory encryption, decode assists, RAM), the guest kind, the memory map and the
 // steps, drawn in that order (the order the byte decoder reads them).
-import { constant, map, pick, record, type Gen } from "../gen";
+import { constant, int, map, oneof, pick, record, type Gen } from "../gen";
 import { packCpu, type CpuFields } from "../profiles";
 import { guestOfKind, type GuestKind, type MemRange, type Scenario } from "../types";
 import { checkMemoryMap } from "../validate";
 import { cpusFieldsGen, drawCpus } from "./cpus";
-import { drawOption, weights, type Random } from "./draw";
+import { drawInt, drawOption, weights, type Random } from "./draw";
 import { drawMemoryMap, drawRamBytes, memoryMapGen, ramBytesFor, ramPlanGen, type RamPlan } from "./memory";
 import type { GeneratorOptions } from "./options";
 import { resolveSteps, stepPlansGen, stepsDrawer, type StepPlan } from "./steps";
@@ -22,6 +22,32 @@ function guestKindsOf(options: GeneratorOptions): GuestKind[] {
 }
 
 /**
+ * guest.vcpus (vm_create_params.vcp_ncpus): one (absent) in most scenarios, two in about one in six, three or four
+ * rarely. Steps of a guest of several vcpus each name theirs; sequences run on one vcpu or hand over to the next.
+ */
+const VCPUS_WEIGHTS = [25, 5] as const;
+/** Of several vcpus: two, or three or four (so shrinking goes from several to two, then to one). */
+const SEVERAL_WEIGHTS = [4, 1] as const;
+export const vcpusGen: Gen<number> = oneof(
+  [VCPUS_WEIGHTS[0], constant(1)],
+  [VCPUS_WEIGHTS[1], oneof([SEVERAL_WEIGHTS[0], constant(2)], [SEVERAL_WEIGHTS[1], int(3, 4)])],
+);
+const VCPUS_CUM = weights(...VCPUS_WEIGHTS);
+const SEVERAL_CUM = weights(...SEVERAL_WEIGHTS);
+
+function drawVcpus(random: Random): number {
+  if (drawOption(random, VCPUS_CUM) === 0) return 1;
+  return drawOption(random, SEVERAL_CUM) === 0 ? 2 : drawInt(random, 3, 4);
+}
+
+/** The guest of a kind with this many vcpus (the field absent for one). */
+function guestOf(kind: GuestKind, vcpus: number) {
+  const guest = guestOfKind(kind);
+  if (vcpus > 1) guest.vcpus = vcpus;
+  return guest;
+}
+
+/**
  * host.pvEntries: never drawn (absent: the pool never runs dry). The port's pmap_pv_pool accounting (uvm_fault's
  * retries included) and the reference's `outOfMemoryFails` are not yet shown to count the same entries, so a drawn
  * pool would report differences of the two models rather than of vmm; the knob stays for hand-written scenarios.
@@ -33,6 +59,7 @@ interface ScenarioPlan {
   memEncrypt: boolean;
   decodeAssist: boolean;
   guest: GuestKind;
+  vcpus: number;
   memory: MemRange[];
   ram: RamPlan;
   pvEntries: number | undefined;
@@ -41,7 +68,7 @@ interface ScenarioPlan {
 
 /** A scenario from its plan. A memory map vmm refuses is marked `invalidMemory`. */
 export function buildScenario(plan: ScenarioPlan): Scenario {
-  const guest = guestOfKind(plan.guest);
+  const guest = guestOf(plan.guest, plan.vcpus);
   const scenario: Scenario = {
     host: {
       cpus: plan.cpus.map(packCpu),
@@ -52,13 +79,16 @@ export function buildScenario(plan: ScenarioPlan): Scenario {
     },
     guest,
     memory: plan.memory,
-    steps: resolveSteps(plan.steps, plan.memory, guest.sevEs, plan.cpus.length),
+    steps: resolveSteps(plan.steps, plan.memory, guest.sevEs, plan.cpus.length, plan.vcpus),
   };
   if (checkMemoryMap(scenario) !== null) scenario.invalidMemory = true;
   return scenario;
 }
 
-/** Whole scenarios. The order of the parts is the order the byte decoder reads them: CPUs, host, guest, memory, steps. */
+/**
+ * Whole scenarios. The order of the parts is the order the byte decoder reads them: CPUs, host, guest and its
+ * vcpus, memory, steps.
+ */
 export function scenarioGen(options: GeneratorOptions): Gen<Scenario> {
   return map(
     record<ScenarioPlan>({
@@ -66,6 +96,7 @@ export function scenarioGen(options: GeneratorOptions): Gen<Scenario> {
       memEncrypt: pick([6, true], [1, false]),
       decodeAssist: pick([3, true], [1, false]),
       guest: guestKindGen(options),
+      vcpus: vcpusGen,
       memory: memoryMapGen(options),
       ram: ramPlanGen,
       pvEntries: pvEntriesGen,
@@ -87,10 +118,12 @@ export function scenarioDrawer(options: GeneratorOptions): (random: Random) => S
     const cpus = drawCpus(random, options);
     const memEncrypt = drawOption(random, MEM_ENCRYPT_CUM) === 0;
     const decodeAssist = drawOption(random, DECODE_ASSIST_CUM) === 0;
-    const guest = guestOfKind(kinds[drawOption(random, guestCum)]!);
+    const kind = kinds[drawOption(random, guestCum)]!;
+    const vcpus = drawVcpus(random);
+    const guest = guestOf(kind, vcpus);
     const memory = drawMemoryMap(random, options);
     const ramBytes = drawRamBytes(random, memory);
-    const steps = drawSteps(random, memory, guest.sevEs, cpus.length);
+    const steps = drawSteps(random, memory, guest.sevEs, cpus.length, vcpus);
     const scenario: Scenario = { host: { cpus, memEncrypt, decodeAssist, ramBytes }, guest, memory, steps };
     if (checkMemoryMap(scenario) !== null) scenario.invalidMemory = true;
     return scenario;

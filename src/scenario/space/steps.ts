@@ -1,7 +1,7 @@
 // Steps: what the guest (and vmd) do. Each step is drawn as a plan (an op roll, a target, the op's own fields),
 // then resolved in one scenario's map; some slots are whole sequences that matter (a page touched, then used as
 // GHCB or clock; a GHCB registered twice).
-import { array, constant, int, map, oneof, pick, record, type Gen } from "../gen";
+import { array, constant, int, map, oneof, pick, record, tuple, type Gen } from "../gen";
 import { pageOf } from "../memory-maps";
 import {
   GHCB_MSR_CPUID_REQUEST,
@@ -9,6 +9,7 @@ import {
   PAGE_SIZE,
   type AccessKind,
   type MemRange,
+  VMM_MAX_VCPUS_PER_VM,
   type Step,
 } from "../types";
 import { drawAmong, drawInt, drawLength, drawOption, weights, type Random } from "./draw";
@@ -50,6 +51,8 @@ export interface StepPlan {
   /** ghcb-msr: picks the GHCB MSR value (a protocol request, msrOf). */
   msr: number;
   cpu: number;
+  /** The vcpu that takes the step, modulo guest.vcpus. */
+  vcpu: number;
 }
 
 /** GHCB MSR protocol requests (GHCB spec 56421 §2.3.1): CPUID requests, termination, and requests no host serves. */
@@ -79,6 +82,7 @@ export function stepPlanGen(options: GeneratorOptions): Gen<StepPlan> {
     guestWrite: pick([3, false], [1, true]),
     msr: int(0, 0xfffff),
     cpu: options.maxCpus > 1 ? oneof([3, constant(0)], [2, int(0, options.maxCpus - 1)]) : constant(0),
+    vcpu: int(0, VMM_MAX_VCPUS_PER_VM - 1),
   });
 }
 
@@ -194,17 +198,34 @@ export const SEQUENCES: readonly (readonly (readonly [Step["op"], Aim])[])[] = O
   ],
 ]);
 
+/**
+ * Which vcpus take a sequence (in a guest of several): its first step's vcpu takes every step, or hands the page
+ * over: the other steps are taken by the next vcpu (a page faulted in by vcpu 0 and used as GHCB by vcpu 1; a GHCB
+ * registered by vcpu 0, then by vcpu 1).
+ */
+export const VCPU_ORDERS = ["same-vcpu", "other-vcpu"] as const;
+export type VcpuOrder = (typeof VCPU_ORDERS)[number];
+const VCPU_ORDER_WEIGHTS = [1, 1] as const;
+
 /** A plan made step `i` of a sequence: its op fixed by its roll, an aim other than "touch" revisiting. */
-export function inSequence(p: StepPlan, [op, aim]: (typeof SEQUENCES)[number][number]): StepPlan {
-  if (aim === "touch") return { ...p, roll: rollOf(op) };
+export function inSequence(
+  p: StepPlan,
+  [op, aim]: (typeof SEQUENCES)[number][number],
+  i: number,
+  firstVcpu: number,
+  order: VcpuOrder,
+): StepPlan {
+  const vcpu = i === 0 ? p.vcpu : order === "same-vcpu" ? firstVcpu : firstVcpu + 1;
+  if (aim === "touch") return { ...p, roll: rollOf(op), vcpu };
   // An aim inside a page keeps its offset: no alignment of the clock's address.
   const aligned = aim === "last-32" || aim === "crossing" ? false : p.aligned;
-  return { ...p, roll: rollOf(op), target: AIMS[aim], aligned };
+  return { ...p, roll: rollOf(op), target: AIMS[aim], aligned, vcpu };
 }
 
 function sequenceGen(options: GeneratorOptions, sequence: (typeof SEQUENCES)[number]): Gen<StepPlan[]> {
-  return map(array(stepPlanGen(options), sequence.length, sequence.length), (plans) =>
-    plans.map((p, i) => inSequence(p, sequence[i]!)),
+  const order = pick<VcpuOrder>(...VCPU_ORDERS.map((o, i) => [VCPU_ORDER_WEIGHTS[i], o] as const));
+  return map(tuple(order, array(stepPlanGen(options), sequence.length, sequence.length)), ([o, plans]) =>
+    plans.map((p, i) => inSequence(p, sequence[i]!, i, plans[0]!.vcpu, o)),
   );
 }
 
@@ -232,9 +253,9 @@ export function stepPlansGen(options: GeneratorOptions): Gen<StepPlan[]> {
 
 /**
  * The step a plan makes, given its address before the op's own adjustments (alignment, the page an access must
- * stay in) and the number of host CPUs; `gpa` is the address it records for later revisits.
+ * stay in), the number of host CPUs and of vcpus; `gpa` is the address it records for later revisits.
  */
-export function stepOf(p: StepPlan, target: bigint, sevEs: boolean, cpuCount: number): Step {
+export function stepOf(p: StepPlan, target: bigint, sevEs: boolean, cpuCount: number, vcpus: number): Step {
   let gpa = target & U64_MASK;
   const op = opOf(p.roll, sevEs);
   let step: Step;
@@ -265,21 +286,23 @@ export function stepOf(p: StepPlan, target: bigint, sevEs: boolean, cpuCount: nu
       break;
   }
   if (cpuCount > 1) step.cpu = p.cpu % cpuCount;
+  if (vcpus > 1) step.vcpu = p.vcpu % vcpus;
   return step;
 }
 
-/** The steps the plans make in this map for this guest and number of host CPUs. */
+/** The steps the plans make in this map for this guest, its number of vcpus, and the number of host CPUs. */
 export function resolveSteps(
   plans: readonly StepPlan[],
   memory: readonly MemRange[],
   sevEs: boolean,
   cpuCount: number,
+  vcpus = 1,
 ): Step[] {
   const steps: Step[] = [];
   const gpas: bigint[] = [];
   const view = mapView(memory);
   for (const p of plans) {
-    const step = stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount);
+    const step = stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount, vcpus);
     steps.push(step);
     gpas.push(step.gpa);
   }
@@ -306,6 +329,7 @@ const ALIGNED_CUM = weights(4, 1);
 const GUEST_WRITE_CUM = weights(3, 1);
 const CPU_CUM = weights(3, 2);
 const SLOTS_CUM = weights(...SLOT_WEIGHTS);
+const VCPU_ORDER_CUM = weights(...VCPU_ORDER_WEIGHTS);
 
 function drawTarget(random: Random): Target {
   switch (drawOption(random, TARGET_CUM)) {
@@ -346,21 +370,22 @@ export function drawStepPlan(random: Random, options: GeneratorOptions): StepPla
   const guestWrite = drawOption(random, GUEST_WRITE_CUM) === 1;
   const msr = drawInt(random, 0, 0xfffff);
   const cpu = options.maxCpus > 1 && drawOption(random, CPU_CUM) === 1 ? drawInt(random, 0, options.maxCpus - 1) : 0;
-  return { roll, target, kind, size, walk, write, aligned, guestWrite, msr, cpu };
+  const vcpu = drawInt(random, 0, VMM_MAX_VCPUS_PER_VM - 1);
+  return { roll, target, kind, size, walk, write, aligned, guestWrite, msr, cpu, vcpu };
 }
 
 /** stepPlansGen and resolveSteps, drawn: a function making the steps of one scenario in its map. */
 export function stepsDrawer(
   options: GeneratorOptions,
-): (random: Random, memory: readonly MemRange[], sevEs: boolean, cpuCount: number) => Step[] {
+): (random: Random, memory: readonly MemRange[], sevEs: boolean, cpuCount: number, vcpus: number) => Step[] {
   const fitting = fittingSequences(options);
   const sequenceWeights = fitting.length > 0 ? weights(...fitting.map(() => 1)) : undefined;
-  return (random, memory, sevEs, cpuCount) => {
+  return (random, memory, sevEs, cpuCount, vcpus) => {
     const view = mapView(memory);
     const steps: Step[] = [];
     const gpas: bigint[] = [];
     const add = (p: StepPlan) => {
-      const step = stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount);
+      const step = stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount, vcpus);
       steps.push(step);
       gpas.push(step.gpa);
     };
@@ -371,8 +396,14 @@ export function stepsDrawer(
         continue;
       }
       const sequence = fitting[drawOption(random, sequenceWeights)]!;
+      const order = VCPU_ORDERS[drawOption(random, VCPU_ORDER_CUM)]!;
       drawLength(random, sequence.length, sequence.length);
-      for (const part of sequence) add(inSequence(drawStepPlan(random, options), part));
+      let firstVcpu = 0;
+      sequence.forEach((part, k) => {
+        const p = drawStepPlan(random, options);
+        if (k === 0) firstVcpu = p.vcpu;
+        add(inSequence(p, part, k, firstVcpu, order));
+      });
     }
     // Slots past maxSteps were drawn (the stream stays the description's) but make no step.
     if (steps.length > options.maxSteps) steps.length = options.maxSteps;
