@@ -223,7 +223,7 @@ export function inSequence(
 }
 
 function sequenceGen(options: GeneratorOptions, sequence: (typeof SEQUENCES)[number]): Gen<StepPlan[]> {
-  const order = pick<VcpuOrder>(...VCPU_ORDERS.map((o, i) => [VCPU_ORDER_WEIGHTS[i], o] as const));
+  const order = pick<VcpuOrder>(...VCPU_ORDERS.map((o, i) => [VCPU_ORDER_WEIGHTS[i]!, o] as const));
   return map(tuple(order, array(stepPlanGen(options), sequence.length, sequence.length)), ([o, plans]) =>
     plans.map((p, i) => inSequence(p, sequence[i]!, i, plans[0]!.vcpu, o)),
   );
