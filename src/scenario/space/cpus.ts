@@ -78,7 +78,7 @@ interface FieldSpec {
   readonly changes: readonly Change[];
 }
 
-const among_ = (weight: number, values: readonly number[]): Change => ({ weight, kind: "among", values });
+const boundaries = (weight: number, values: readonly number[]): Change => ({ weight, kind: "among", values });
 const range = (weight: number, min: number, max: number): Change => ({ weight, kind: "range", min, max });
 const U32 = 0xffffffff;
 
@@ -87,7 +87,7 @@ const FIELD_SPECS: Readonly<Record<PickedField, FieldSpec>> = Object.freeze({
   maxExtLeaf: {
     keep: 1,
     changes: [
-      among_(
+      boundaries(
         3,
         [
           0x8000001f, 0x8000001e, 0x80000020, 0x80000008, 0x80000007, 0x80000009, 0x80000000, 0x80000001, 0xffffffff, 0,
@@ -101,20 +101,20 @@ const FIELD_SPECS: Readonly<Record<PickedField, FieldSpec>> = Object.freeze({
   physAddrSize: {
     keep: 1,
     changes: [
-      among_(
+      boundaries(
         3,
         [48, 52, 0, 1, 11, 12, 13, 32, 36, 39, 40, 43, 45, 46, 47, 49, 51, 53, 57, 63, 64, 65, 127, 128, 254, 255],
       ),
       range(2, 0, 255),
     ],
   },
-  linAddrSize: { keep: 2, changes: [among_(1, [48, 57, 0, 255]), range(1, 0, 255)] },
-  guestPhysAddrSize: { keep: 2, changes: [among_(1, [0, 48, 52, 40]), range(1, 0, 255)] },
+  linAddrSize: { keep: 2, changes: [boundaries(1, [48, 57, 0, 255]), range(1, 0, 255)] },
+  guestPhysAddrSize: { keep: 2, changes: [boundaries(1, [0, 48, 52, 40]), range(1, 0, 255)] },
   addrSizesHigh: { keep: 3, changes: [range(1, 0, 255)] },
   encFeatures: {
     keep: 1,
     changes: [
-      among_(3, [
+      boundaries(3, [
         0x0001000f,
         0,
         ENC_FEATURE.SME,
@@ -133,7 +133,7 @@ const FIELD_SPECS: Readonly<Record<PickedField, FieldSpec>> = Object.freeze({
   reduction: {
     keep: 1,
     changes: [
-      among_(3, [5, 6, 0, 1, 2, 4, 7, 12, 16, 31, 32, 36, 40, 46, 47, 48, 51, 52, 63]),
+      boundaries(3, [5, 6, 0, 1, 2, 4, 7, 12, 16, 31, 32, 36, 40, 46, 47, 48, 51, 52, 63]),
       { weight: 2, kind: "relative", relations: RELATIONS.reduction },
       range(2, 0, 63),
     ],
@@ -141,15 +141,18 @@ const FIELD_SPECS: Readonly<Record<PickedField, FieldSpec>> = Object.freeze({
   cBit: {
     keep: 1,
     changes: [
-      among_(3, [47, 51, 0, 1, 11, 12, 31, 32, 39, 42, 43, 45, 46, 48, 50, 52, 53, 62, 63]),
+      boundaries(3, [47, 51, 0, 1, 11, 12, 31, 32, 39, 42, 43, 45, 46, 48, 50, 52, 53, 62, 63]),
       { weight: 3, kind: "relative", relations: RELATIONS.cBit },
       range(2, 0, 63),
     ],
   },
   numVmpl: { keep: 2, changes: [range(1, 0, 15)] },
   encEbxHigh: { keep: 3, changes: [range(1, 0, 0xffff)] },
-  ecx: { keep: 1, changes: [among_(2, [509, 1006, 15, 0, 1, 0x7fffffff, 0x80000000, 0xffffffff]), range(1, 0, U32)] },
-  edx: { keep: 1, changes: [among_(2, [1, 0, 2, 128, 509, 510, 1006, 1007, 0xffffffff]), range(1, 0, U32)] },
+  ecx: {
+    keep: 1,
+    changes: [boundaries(2, [509, 1006, 15, 0, 1, 0x7fffffff, 0x80000000, 0xffffffff]), range(1, 0, U32)],
+  },
+  edx: { keep: 1, changes: [boundaries(2, [1, 0, 2, 128, 509, 510, 1006, 1007, 0xffffffff]), range(1, 0, U32)] },
 });
 /** The vendor: kept (twice the keep weight), or any other in VENDORS. */
 const VENDOR_KEEP = 2;
