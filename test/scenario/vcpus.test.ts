@@ -1,5 +1,6 @@
-// Guests of several vcpus: about one scenario in six has two (three or four rarely), its steps each name a vcpu,
-// and the sequences that matter also run across two vcpus; single-vcpu scenarios carry neither field.
+// Guests of several vcpus: when both sides create them (severalVcpus, the smp what-if), about one scenario in six
+// has two (three or four rarely), its steps each name a vcpu, and the sequences that matter also run across two
+// vcpus; otherwise one in 128, to see both refuse. Single-vcpu scenarios carry neither field.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { scenarioArbitrary } from "../../src/scenario/arbitraries";
@@ -9,7 +10,8 @@ import { createSampler } from "../../src/scenario/sampler";
 import { SEQUENCES } from "../../src/scenario/space";
 import type { Scenario, Step } from "../../src/scenario/types";
 
-const sampler = createSampler(1);
+const SMP = { severalVcpus: true } as const;
+const sampler = createSampler(1, SMP);
 const scenarios = Array.from({ length: 10000 }, () => sampler.next());
 const multi = scenarios.filter((s) => s.guest.vcpus !== undefined);
 const page = (gpa: bigint) => gpa & ~0xfffn;
@@ -36,6 +38,14 @@ function handedOver(steps: readonly Step[], sequence: (typeof SEQUENCES)[number]
 }
 
 describe("vcpus in generated scenarios", () => {
+  it("under vmm's UP-only contract, gives one scenario in 128 several vcpus, to see both refuse them", () => {
+    const up = createSampler(1);
+    let several = 0;
+    for (let i = 0; i < 20000; i++) if (up.next().guest.vcpus !== undefined) several++;
+    expect(several / 20000).toBeGreaterThan(0.5 / 128);
+    expect(several / 20000).toBeLessThan(2 / 128);
+  });
+
   it("gives about one scenario in six two vcpus or more, mostly two, sometimes three or four", () => {
     const share = multi.length / scenarios.length;
     expect(share).toBeGreaterThan(0.13);
@@ -92,11 +102,11 @@ describe("vcpus in generated scenarios", () => {
   });
 
   it("draws vcpus in the arbitraries and the byte decoder too, shrinking toward one", () => {
-    const arb = fc.sample(scenarioArbitrary(), { seed: 3, numRuns: 3000 });
+    const arb = fc.sample(scenarioArbitrary(SMP), { seed: 3, numRuns: 3000 });
     const share = arb.filter((s) => s.guest.vcpus !== undefined).length / arb.length;
     expect(share).toBeGreaterThan(0.12);
     expect(share).toBeLessThan(0.22);
-    const decode = scenarioDecoder();
+    const decode = scenarioDecoder(SMP);
     expect(decode(new Uint8Array(0)).guest.vcpus).toBeUndefined();
     let x = 7;
     const decoded: Scenario[] = [];
@@ -107,11 +117,27 @@ describe("vcpus in generated scenarios", () => {
     }
     expect(decoded.some((s) => s.guest.vcpus === 2 && s.steps.some((t) => t.vcpu === 1))).toBe(true);
     const shrunk = fc.check(
-      fc.property(scenarioArbitrary(), (s) => s.guest.vcpus === undefined),
+      fc.property(scenarioArbitrary(SMP), (s) => s.guest.vcpus === undefined),
       { seed: 4, numRuns: 2000 },
     );
     expect(shrunk.failed).toBe(true);
     expect(shrunk.counterexample![0].guest.vcpus).toBe(2);
     expect(shrunk.counterexample![0].steps.length).toBe(1);
+  });
+});
+
+describe("host.pvEntries in generated scenarios", () => {
+  it("gives one scenario in sixteen a pool of 0 to 6 free entries, and leaves the rest unlimited", () => {
+    const s = createSampler(2);
+    const pools: number[] = [];
+    for (let i = 0; i < 16000; i++) {
+      const pv = s.next().host.pvEntries;
+      if (pv !== undefined) pools.push(pv);
+    }
+    expect(pools.length / 16000).toBeGreaterThan(0.75 / 16);
+    expect(pools.length / 16000).toBeLessThan(1.25 / 16);
+    expect([...new Set(pools)].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const arb = fc.sample(scenarioArbitrary(), { seed: 5, numRuns: 3000 });
+    expect(arb.some((x) => x.host.pvEntries !== undefined)).toBe(true);
   });
 });

@@ -14,6 +14,11 @@ export interface GeneratorOptions {
   readonly guestKinds: readonly GuestKind[];
   /** CPUs are exact named profiles only (no field changes). */
   readonly profileOnly: boolean;
+  /**
+   * Both implementations create VMs of several vcpus (the smp what-if): guests of two to four vcpus are made often.
+   * Otherwise rarely, only to check that both refuse them (vmm is UP only).
+   */
+  readonly severalVcpus: boolean;
 }
 
 export const DEFAULT_GENERATOR_OPTIONS: GeneratorOptions = Object.freeze({
@@ -22,6 +27,7 @@ export const DEFAULT_GENERATOR_OPTIONS: GeneratorOptions = Object.freeze({
   invalidMaps: false,
   guestKinds: GUEST_KINDS,
   profileOnly: false,
+  severalVcpus: false,
 });
 
 /** Options with defaults filled in, checked, and frozen; throws RangeError on a bad value. */
@@ -43,5 +49,6 @@ export function resolveGeneratorOptions(options: Partial<GeneratorOptions> = {})
     invalidMaps: !!o.invalidMaps,
     guestKinds: Object.freeze(kinds),
     profileOnly: !!o.profileOnly,
+    severalVcpus: !!o.severalVcpus,
   });
 }

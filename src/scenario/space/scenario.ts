@@ -22,21 +22,26 @@ function guestKindsOf(options: GeneratorOptions): GuestKind[] {
 }
 
 /**
- * guest.vcpus (vm_create_params.vcp_ncpus): one (absent) in most scenarios, two in about one in six, three or four
- * rarely. Steps of a guest of several vcpus each name theirs; sequences run on one vcpu or hand over to the next.
+ * guest.vcpus (vm_create_params.vcp_ncpus): one (absent) in most scenarios. When both sides create VMs of several
+ * vcpus (the smp what-if), two in about one in six, three or four rarely; otherwise one scenario in 128, enough to
+ * see that both refuse it. Steps of a guest of several vcpus each name theirs; sequences run on one vcpu or hand
+ * over to the next.
  */
-const VCPUS_WEIGHTS = [25, 5] as const;
+const VCPUS_WEIGHTS = { several: [25, 5], upOnly: [127, 1] } as const;
 /** Of several vcpus: two, or three or four (so shrinking goes from several to two, then to one). */
 const SEVERAL_WEIGHTS = [4, 1] as const;
-export const vcpusGen: Gen<number> = oneof(
-  [VCPUS_WEIGHTS[0], constant(1)],
-  [VCPUS_WEIGHTS[1], oneof([SEVERAL_WEIGHTS[0], constant(2)], [SEVERAL_WEIGHTS[1], int(3, 4)])],
-);
-const VCPUS_CUM = weights(...VCPUS_WEIGHTS);
+export function vcpusGen(options: GeneratorOptions): Gen<number> {
+  const [one, several] = VCPUS_WEIGHTS[options.severalVcpus ? "several" : "upOnly"];
+  return oneof(
+    [one, constant(1)],
+    [several, oneof([SEVERAL_WEIGHTS[0], constant(2)], [SEVERAL_WEIGHTS[1], int(3, 4)])],
+  );
+}
+const VCPUS_CUM = { several: weights(...VCPUS_WEIGHTS.several), upOnly: weights(...VCPUS_WEIGHTS.upOnly) };
 const SEVERAL_CUM = weights(...SEVERAL_WEIGHTS);
 
-function drawVcpus(random: Random): number {
-  if (drawOption(random, VCPUS_CUM) === 0) return 1;
+function drawVcpus(random: Random, options: GeneratorOptions): number {
+  if (drawOption(random, VCPUS_CUM[options.severalVcpus ? "several" : "upOnly"]) === 0) return 1;
   return drawOption(random, SEVERAL_CUM) === 0 ? 2 : drawInt(random, 3, 4);
 }
 
@@ -48,11 +53,21 @@ function guestOf(kind: GuestKind, vcpus: number) {
 }
 
 /**
- * host.pvEntries: never drawn (absent: the pool never runs dry). The port's pmap_pv_pool accounting (uvm_fault's
- * retries included) and the reference's `outOfMemoryFails` are not yet shown to count the same entries, so a drawn
- * pool would report differences of the two models rather than of vmm; the knob stays for hand-written scenarios.
+ * host.pvEntries: absent (the pool never runs dry) in most scenarios; in one in sixteen a pool of 0 to 6 free
+ * entries, about what a few faults take (two per page the guest touches), so that pmap_enter meets an empty
+ * pool on every path that calls it.
  */
-const pvEntriesGen: Gen<number | undefined> = constant(undefined);
+const PV_WEIGHTS = [15, 1] as const;
+const PV_MAX = 6;
+const pvEntriesGen: Gen<number | undefined> = oneof(
+  [PV_WEIGHTS[0], constant(undefined)],
+  [PV_WEIGHTS[1], int(0, PV_MAX)],
+);
+const PV_CUM = weights(...PV_WEIGHTS);
+
+function drawPvEntries(random: Random): number | undefined {
+  return drawOption(random, PV_CUM) === 0 ? undefined : drawInt(random, 0, PV_MAX);
+}
 
 interface ScenarioPlan {
   cpus: Readonly<CpuFields>[];
@@ -96,7 +111,7 @@ export function scenarioGen(options: GeneratorOptions): Gen<Scenario> {
       memEncrypt: pick([6, true], [1, false]),
       decodeAssist: pick([3, true], [1, false]),
       guest: guestKindGen(options),
-      vcpus: vcpusGen,
+      vcpus: vcpusGen(options),
       memory: memoryMapGen(options),
       ram: ramPlanGen,
       pvEntries: pvEntriesGen,
@@ -119,12 +134,14 @@ export function scenarioDrawer(options: GeneratorOptions): (random: Random) => S
     const memEncrypt = drawOption(random, MEM_ENCRYPT_CUM) === 0;
     const decodeAssist = drawOption(random, DECODE_ASSIST_CUM) === 0;
     const kind = kinds[drawOption(random, guestCum)]!;
-    const vcpus = drawVcpus(random);
+    const vcpus = drawVcpus(random, options);
     const guest = guestOf(kind, vcpus);
     const memory = drawMemoryMap(random, options);
     const ramBytes = drawRamBytes(random, memory);
+    const pvEntries = drawPvEntries(random);
     const steps = drawSteps(random, memory, guest.sevEs, cpus.length, vcpus);
-    const scenario: Scenario = { host: { cpus, memEncrypt, decodeAssist, ramBytes }, guest, memory, steps };
+    const host = { cpus, memEncrypt, decodeAssist, ramBytes, ...(pvEntries === undefined ? {} : { pvEntries }) };
+    const scenario: Scenario = { host, guest, memory, steps };
     if (checkMemoryMap(scenario) !== null) scenario.invalidMemory = true;
     return scenario;
   };
