@@ -1,15 +1,11 @@
 // Every implementation that can play A or B, by name: the port's variants and the reference model.
 import { referenceFactory } from "../reference";
-import { UsageError } from "./cli/io";
 import type { Implementation } from "./diff/run-pair";
+import { UsageError } from "./errors";
+import { DEFAULT_IMPL, NO_BASELINE, PRE_PATCH, REFERENCE } from "./impl-names";
 import { getVariant, variantNames } from "./port/variants";
 
-export const REFERENCE = "reference";
-export const DEFAULT_IMPL = "posted";
-/** The tree before the patch: the default baseline of every patch variant. */
-export const PRE_PATCH = "pre-patch";
-/** The --baseline value that asks for none. */
-export const NO_BASELINE = "none";
+export { DEFAULT_IMPL, NO_BASELINE, PRE_PATCH, REFERENCE };
 
 export function implementationNames(): string[] {
   return [...variantNames(), REFERENCE];

@@ -1,4 +1,5 @@
 // `vmm-difffuzz corpus add FILE…`: promotes scenarios or findings into corpus/ with their current results.
+import { expectationsOf } from "../engine/expectations";
 import { addToCorpus } from "../store/corpus";
 import type { ParsedArgs } from "./flags";
 import { readInputFile } from "./input-files";
@@ -20,7 +21,7 @@ export function corpusCommand(args: ParsedArgs, io: Io): number {
       continue;
     }
     const note = input.kind === "finding" ? `${input.finding.class}: ${input.finding.summary}` : input.scenario.note;
-    const { path, existed } = addToCorpus(dir, { ...input.scenario, note });
+    const { path, existed } = addToCorpus(dir, { ...input.scenario, note }, expectationsOf(input.scenario));
     added.push({ file, path, existed });
     if (!bool(args, "json")) io.out(`${existed ? "updated" : "added"} ${path}\n`);
   }

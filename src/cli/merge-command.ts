@@ -5,7 +5,7 @@ import type { FindingFile } from "../store/finding-file";
 import type { ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
 import { flag } from "./options";
-import { readCrashes, readSummary, relativeFinding, writeCrashes, writeReports } from "./output-folder";
+import { readCrashes, readSummary, relativeFinding, writeCrashes, writeReports } from "../engine/driver/output-folder";
 import { CrashStore } from "../store/crash-store";
 import { join } from "path";
 

@@ -3,7 +3,7 @@ import { InputError } from "../scenario/json-reader";
 import type { ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Io } from "./io";
 import { flag } from "./options";
-import { readSummary, writeReports } from "./output-folder";
+import { readSummary, writeReports } from "../engine/driver/output-folder";
 
 const ALLOWED = ["out", "help"];
 
