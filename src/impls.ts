@@ -1,19 +1,20 @@
 // Every implementation that can play A or B, by name: the port's variants and the reference model.
-import { referenceFactory } from "../reference";
+import { referenceFactory, smpReferenceFactory } from "../reference";
 import type { Implementation } from "./diff/run-pair";
 import { UsageError } from "./errors";
-import { DEFAULT_IMPL, NO_BASELINE, PRE_PATCH, REFERENCE } from "./impl-names";
+import { DEFAULT_IMPL, NO_BASELINE, PRE_PATCH, REFERENCE, REFERENCE_SMP } from "./impl-names";
 import { getVariant, variantNames } from "./port/variants";
 
-export { DEFAULT_IMPL, NO_BASELINE, PRE_PATCH, REFERENCE };
+export { DEFAULT_IMPL, NO_BASELINE, PRE_PATCH, REFERENCE, REFERENCE_SMP };
 
 export function implementationNames(): string[] {
-  return [...variantNames(), REFERENCE];
+  return [...variantNames(), REFERENCE, REFERENCE_SMP];
 }
 
 /** The implementation named `name`; a usage error (exit 2) names the known ones. */
 export function implementation(name: string): Implementation {
   if (name === REFERENCE) return { name, factory: referenceFactory };
+  if (name === REFERENCE_SMP) return { name, factory: smpReferenceFactory };
   if (!variantNames().includes(name)) {
     throw new UsageError(`unknown implementation "${name}" (known: ${implementationNames().join(", ")})`);
   }
@@ -27,7 +28,8 @@ export function implementation(name: string): Implementation {
 export function baselineName(name: string | undefined, implA: string): string | null {
   if (name === NO_BASELINE) return null;
   if (name !== undefined) return implementation(name).name;
-  return implA === PRE_PATCH || implA === REFERENCE ? null : PRE_PATCH;
+  if (implA === PRE_PATCH || !variantNames().includes(implA)) return null;
+  return getVariant(implA).prePatchBaseline ? PRE_PATCH : null;
 }
 
 export function baselineImplementation(name: string | null): Implementation | null {

@@ -10,7 +10,7 @@ import type { CContext } from "./c";
 import type { ghcb_sa } from "./ghcb";
 import type { cpu_info } from "./identcpu";
 import type { pmap, pmap_env } from "./pmap";
-import type { vm_create_params } from "./vmm";
+import type { vm, vm_create_params, vm_machdep } from "./vmm";
 import type { vcpu } from "./vmm_machdep";
 
 /** File-scope globals of sys/arch/amd64/amd64/identcpu.c (all `int`, zero before identifycpu runs). */
@@ -44,6 +44,8 @@ export interface Tree {
   svm_handle_vmgexit(k: Kernel, vcpu: vcpu): number;
   /** Called by vmm_init_pvclock and vmm_pv_wall_clock. */
   vmm_gpa_is_valid(vcpu: vcpu, gpa: bigint, obj_size: bigint): number;
+  /** VMM_IOC_CREATE; absent: vmm.c's own (every tree but the `smp` what-if). */
+  vm_create?(k: Kernel, vcp: vm_create_params, md: vm_machdep, out: { vm: vm | null }): number;
 }
 
 export interface Kernel {

@@ -364,17 +364,28 @@ export function vmm_inject_db(vcpu: vcpu): number {
 /**
  * port-only model of uvm_fault_wire(map, start, end, access_type) (uvm/uvm_fault.c) for vmd's guest-memory
  * mapping: each page the machine backs is wired into vmd's pmap; a page it does not back fails with EFAULT.
- * uvm_fault enters the page with PMAP_CANFAIL; when pmap_enter fails it waits for memory (uvm_wait) and retries,
- * which the port does not model: the fault fails with pmap_enter's ENOMEM.
+ * uvm_fault enters the page with PMAP_CANFAIL; when pmap_enter fails (uvm_fault_lower):
+ *     if (uvm_swapisfull()) { return (ENOMEM); }
+ *     uvm_wait("flt_pmfail2"); return ERESTART;   (the fault is retried once memory was freed)
  */
 export function uvm_fault_wire(k: Kernel, map_pmap: pmap, start: bigint, end: bigint, access_type: number): number {
   for (let va = start; va < end; va += PAGE_SIZE) {
     const pa = k.machine.vmdVaToPa(va);
     if (pa === null) return EFAULT;
-    const ret = pmap_enter(k.pmap, map_pmap, va, pa, access_type, PMAP_WIRED | PMAP_CANFAIL);
-    if (ret) return ret;
+    if (pmap_enter(k.pmap, map_pmap, va, pa, access_type, PMAP_WIRED | PMAP_CANFAIL) !== 0) {
+      if (uvm_swapisfull(k)) return ENOMEM;
+      throw new Error("uvm_wait: the port frees no memory while a fault waits"); // uvm_wait("flt_pmfail2");
+    }
   }
   return 0;
+}
+
+/**
+ * port-only: uvm_swapisfull() (uvm/uvm_swap.c). A host whose pmap_pv_pool is limited (scenario host.pvEntries) is
+ * one out of memory and swap: nothing frees memory while a fault waits, so uvm_fault returns ENOMEM at once.
+ */
+export function uvm_swapisfull(k: Kernel): boolean {
+  return k.pmap.pmap_pv_pool_free !== null;
 }
 
 /**
