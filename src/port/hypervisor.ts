@@ -26,27 +26,25 @@ import type { Disposition, Hypervisor, HypervisorFactory, VmExit } from "../cpu/
 import type { Event } from "../cpu/events";
 import type { MemType, Scenario } from "../scenario/types";
 import { CContext } from "./c";
+import type { cpu_info } from "./cpu_h";
+import { EAGAIN, EINVAL } from "./errno";
 import type { ghcb_sa } from "./ghcb";
-import { CPUID, copy_cpu_info, cpu_set_vendor, new_cpu_info, type cpu_info } from "./identcpu";
+import { CPUID, copy_cpu_info, cpu_set_vendor, new_cpu_info } from "./identcpu";
 import { newGlobals, type identcpu_globals, type Kernel, type Tree } from "./kernel";
 import { pmap_bootstrap_env, pmap_create } from "./pmap";
+import { KVM_MSR_SYSTEM_TIME, KVM_MSR_WALL_CLOCK, PVCLOCK_SYSTEM_TIME_ENABLE } from "./pvreg";
+import { vm_create, vm_rwvmparams } from "./vmm";
 import {
   VM_MEM_MMIO,
   VM_MEM_RAM,
   VM_MEM_RESERVED,
   VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA,
-  vm_create,
-  vm_rwvmparams,
   type vm,
   type vm_create_params,
   type vm_rwvmparams_params,
-} from "./vmm";
+} from "./vmm_h";
+import { new_vcpu, vcpu_init, vmm_init_pvclock, vcpu_run_svm_enter, vcpu_run_svm_exit } from "./vmm_machdep";
 import {
-  EAGAIN,
-  EINVAL,
-  KVM_MSR_SYSTEM_TIME,
-  KVM_MSR_WALL_CLOCK,
-  PVCLOCK_SYSTEM_TIME_ENABLE,
   SEV_VMGEXIT_MMIO_READ,
   SEV_VMGEXIT_MMIO_WRITE,
   SVM_VMEXIT_MSR,
@@ -54,13 +52,8 @@ import {
   VEE_BYTES_VALID,
   VEE_FAULT_MMIO_ASSIST,
   VEI_DIR_OUT,
-  new_vcpu,
-  vcpu_init,
-  vmm_init_pvclock,
-  vcpu_run_svm_enter,
-  vcpu_run_svm_exit,
   type vcpu,
-} from "./vmm_machdep";
+} from "./vmmvar";
 
 const VMR_TYPE: Record<MemType, number> = { ram: VM_MEM_RAM, reserved: VM_MEM_RESERVED, mmio: VM_MEM_MMIO };
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/cpu/vcpu";
 import { runPair } from "../../src/diff/run-pair";
 import { implementation } from "../../src/impls";
-import { EINVAL } from "../../src/port/vmm";
+import { EINVAL } from "../../src/port/errno";
 import { parseScenario, scenarioToText } from "../../src/scenario/codec";
 import { checkScenario } from "../../src/scenario/validate";
 import type { Scenario } from "../../src/scenario/types";

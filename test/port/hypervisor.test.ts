@@ -3,7 +3,7 @@ import type { Event } from "../../src/cpu/events";
 import { GUEST_BACKING_BASE, Machine } from "../../src/cpu/machine";
 import { runScenario } from "../../src/cpu/vcpu";
 import { PortHypervisor } from "../../src/port/hypervisor";
-import { EINVAL } from "../../src/port/vmm";
+import { EINVAL } from "../../src/port/errno";
 import { posted } from "../../src/port/variants/posted";
 import { prePatch } from "../../src/port/variants/pre-patch";
 import type { Scenario, Step } from "../../src/scenario/types";

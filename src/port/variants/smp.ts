@@ -1,16 +1,14 @@
 // Variant "smp": the posted patch with vm_create accepting VMs of more than one vcpu, a what-if (vmm is UP only
 // today) for the per-vcpu questions of the patch. The diff is smp.diff beside this file; `+` lines are the diff's,
 // the rest vmm.c's vm_create as src/port/vmm.ts ports it (with the same deliberate differences).
-import type { Kernel } from "../kernel";
+import { EINVAL } from "../errno";
+import type { Kernel, vm_machdep } from "../kernel";
 import { PMAP_TYPE_RVI, pmap_create } from "../pmap";
-import { EINVAL, vm_create_check_mem_ranges, type vm, type vm_create_params, type vm_machdep } from "../vmm";
-import { identifycpu, svm_handle_np_fault } from "./posted";
+import { vm_create_check_mem_ranges, vmm_gpa_is_valid } from "../vmm";
+import { VMM_MAX_VCPUS_PER_VM, type vm, type vm_create_params } from "../vmm_h";
 import { svm_handle_vmgexit, vcpu_init_svm } from "../vmm_machdep";
-import { vmm_gpa_is_valid } from "../vmm";
+import { identifycpu, svm_handle_np_fault } from "./posted";
 import { portVariant } from "./variant";
-
-/** VMM_MAX_VCPUS_PER_VM (sys/dev/vmm/vmm.h). */
-const VMM_MAX_VCPUS_PER_VM = 64;
 
 /**
  * vm_create, with the smp what-if.
