@@ -4,18 +4,19 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
 import { describe, expect, it } from "vitest";
+import { importSpecifiers } from "../support/import-graph";
 
 const ROOT = resolve(__dirname, "..", "..");
 
 export interface Import {
   /** The importing file, relative to the project root (src/…/x.ts). */
   from: string;
-  /** The imported module, relative to the root without extension (src/…/y, reference/z); packages as named. */
+  /** The imported module, relative to the root without extension (src/…/y, reference/z); packages are left out. */
   to: string;
 }
 
-/** `import … from "m"`, `export … from "m"`, `import "m"`, `import("m")`, `require("m")`. */
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g;
+/** `require("m")`, which importSpecifiers (import, export, import(), declare module) does not read. */
+const REQUIRE = /\brequire\(\s*["']([^"']+)["']\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,7 +27,6 @@ function sourceFiles(dir: string): string[] {
 
 /** A relative specifier as a root-relative module path: the file itself, or the folder's index. */
 function moduleOf(file: string, spec: string): string {
-  if (!spec.startsWith(".")) return spec;
   const target = resolve(dirname(file), spec);
   const path = existsSync(`${target}.ts`) || !existsSync(join(target, "index.ts")) ? target : join(target, "index");
   return relative(ROOT, path).split("\\").join("/");
@@ -36,7 +36,8 @@ export function importsOf(file: string, text = readFileSync(file, "utf8")): Impo
   const from = relative(ROOT, file).split("\\").join("/");
   // Comments may quote an import; they are not imports.
   const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  return [...code.matchAll(IMPORT)].map((m) => ({ from, to: moduleOf(file, m[1]!) }));
+  const specs = [...importSpecifiers(code), ...[...code.matchAll(REQUIRE)].map((m) => m[1]!)];
+  return specs.filter((spec) => spec.startsWith(".")).map((spec) => ({ from, to: moduleOf(file, spec) }));
 }
 
 const under = (path: string, folder: string) => path.startsWith(`${folder}/`);
