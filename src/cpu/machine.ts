@@ -1,15 +1,15 @@
 // The simulated AMD host: CPUID as each CPU reports it, SYSCFG, host physical memory, the direct map, the PSP.
 // It never decides what a hypervisor should do; it only answers what the hardware does.
-import { GUEST_BACKING_BASE } from "../scenario/host-ram";
 import type { CpuidRegs, GuestConfig, HostConfig, MemRange, Scenario } from "../scenario/types";
 import type { Event, HostAccessPurpose, Memory } from "./events";
 import type { CpuHardware } from "./hardware";
 import { hostStateOf, type HostState } from "./host-state";
+import { GUEST_BACKING_BASE, hostRamNeeded } from "../scenario/host-ram";
+
+export { GUEST_BACKING_BASE, hostRamNeeded };
 
 const ZERO_LEAF: CpuidRegs = Object.freeze({ eax: 0, ebx: 0, ecx: 0, edx: 0 });
 
-// Where guest memory is backed, and how much RAM that takes: the scenario's contract (scenario/host-ram.ts).
-export { GUEST_BACKING_BASE, hostRamNeeded } from "../scenario/host-ram";
 /** vmd(8)'s user virtual address of the first guest memory range; the ranges follow each other. */
 export const VMD_VA_BASE = 0x0000600000000000n;
 
