@@ -2,6 +2,7 @@
 // The registry (diff/classes.ts) holds each class's sentences; here the signature's parts (diff.ts) and, for a host
 // crash, the panic message the port raised are put in words to fill them in.
 import { REGISTRY, type FindingClass, type Registry, type WordShapes } from "../diff/classes";
+import { parseSignature } from "../diff/signature";
 
 const GUESTS: Record<string, string> = { plain: "plain guest", sev: "SEV guest", "sev-es": "SEV-ES guest" };
 
@@ -82,20 +83,18 @@ type Values = Record<string, string>;
 
 /** Which of a class's sentences a signature takes, and the words that fill it in. */
 type Filled<C extends FindingClass> = { shape: WordShapes[C]; values: Values };
-type Fill<C extends FindingClass> = (parts: string[], crashReason?: string) => Filled<C>;
+type Fill<C extends FindingClass> = (cause: string[], side: string, crashReason?: string) => Filled<C>;
 
-const sideOf = (parts: string[], side: "A" | "B") => parts.find((p) => p.startsWith(`${side}:`))?.slice(2) ?? "?";
+const sideOf = (cause: string[], side: "A" | "B") => cause.find((p) => p.startsWith(`${side}:`))?.slice(2) ?? "?";
 
 const FILL: { [C in FindingClass]: Fill<C> } = {
-  "host-crash": (parts, crashReason): Filled<"host-crash"> => {
-    const cause = parts[2] ?? "";
+  "host-crash": ([cause = ""], _side, crashReason): Filled<"host-crash"> => {
     if (crashReason && /panic/.test(crashReason)) return { shape: "panic", values: { panic: panicWords(crashReason) } };
     if (cause.startsWith("direct-map:"))
       return { shape: "directMap", values: { purpose: PURPOSES[cause.slice(11)] ?? cause.slice(11) } };
     return crashReason ? { shape: "kernelSaying", values: { reason: crashReason } } : { shape: "kernel", values: {} };
   },
-  "host-memory-exposure": (parts) => {
-    const [what, region0] = [parts[2] ?? "", parts[3]];
+  "host-memory-exposure": ([what = "", region0]) => {
     if (what.startsWith("guest-access:"))
       return {
         shape: "guestAccess",
@@ -109,31 +108,31 @@ const FILL: { [C in FindingClass]: Fill<C> } = {
     };
     return { shape: "hostAccess", values };
   },
-  "exit-mismatch": (parts) => {
-    const [a, b] = [sideOf(parts, "A"), sideOf(parts, "B")];
-    if (parts[2] === "create") return { shape: "create", values: { a: createWords(a), b: createWords(b) } };
-    const values = { step: stepWords(parts[2]!), region: region(parts[3]), a: sideWords(a), b: sideWords(b) };
+  "exit-mismatch": (cause) => {
+    const [a, b] = [sideOf(cause, "A"), sideOf(cause, "B")];
+    if (cause[0] === "create") return { shape: "create", values: { a: createWords(a), b: createWords(b) } };
+    const values = { step: stepWords(cause[0]!), region: region(cause[1]), a: sideWords(a), b: sideWords(b) };
     return { shape: "step", values };
   },
   "guest-memory-mismatch": () => ({ shape: "any", values: {} }),
-  "pte-mismatch": (parts) => {
-    const [a, b] = [sideOf(parts, "A"), sideOf(parts, "B")];
-    return { shape: "any", values: { region: region(parts[3]), a: PTE[a] ?? a, b: PTE[b] ?? b } };
+  "pte-mismatch": (cause) => {
+    const [a, b] = [sideOf(cause, "A"), sideOf(cause, "B")];
+    return { shape: "any", values: { region: region(cause[1]), a: PTE[a] ?? a, b: PTE[b] ?? b } };
   },
-  "pte-bits": (parts) => {
-    const bits = (parts[2] ?? "").replace(/^bits:/, "").split("+");
+  "pte-bits": ([cause = ""]) => {
+    const bits = cause.replace(/^bits:/, "").split("+");
     const named = bits.map((b) =>
       b === "address" ? "the address field" : b === "high" ? "the high bits" : `bits ${b}`,
     );
     return { shape: "any", values: { bits: named.join(" and ") } };
   },
-  "undefined-behaviour": (parts) => ({
+  "undefined-behaviour": ([site, detail]) => ({
     shape: "any",
-    values: { site: String(parts[2]), detail: String(parts[3]) },
+    values: { site: String(site), detail: String(detail) },
   }),
-  "implementation-error": (parts) => ({
+  "implementation-error": (cause, side) => ({
     shape: "any",
-    values: { side: parts[1] === "B" ? "B" : "A", message: parts.slice(2, -1).join(", ") },
+    values: { side: side === "B" ? "B" : "A", message: cause.join(", ") },
   }),
 };
 
@@ -148,12 +147,11 @@ function fillIn(template: string, values: Values): string {
  * assertion.
  */
 export function findingWords(signature: string, crashReason?: string, registry: Registry = REGISTRY): string {
-  // A policy suffix (the reference's side rests on a policy rule) is a label, not part of the sentence.
-  const parts = signature.split("|").filter((p) => !p.startsWith("policy:"));
-  const cls = parts[0] as FindingClass;
+  const parts = parseSignature(signature);
+  const cls = parts.class as FindingClass;
   if (!Object.hasOwn(registry.classes, cls)) return signature;
-  const guest = GUESTS[parts[parts.length - 1]!];
-  const { shape, values } = (FILL[cls] as Fill<FindingClass>)(parts, crashReason);
+  const guest = parts.guest && GUESTS[parts.guest];
+  const { shape, values } = (FILL[cls] as Fill<FindingClass>)(parts.cause, parts.side, crashReason);
   const words = registry.classes[cls].words as Record<string, string>;
   return fillIn(words[shape]!, { ...values, guest: guest ? ` (${guest})` : "" });
 }
