@@ -21,6 +21,7 @@ export const RULE_BASIS: Readonly<Record<string, Basis>> = Object.freeze({
   rangesAscendingDisjoint: "spec",
   guestBacked: "spec",
   hasGuestMemory: "spec",
+  vcpuCountValid: "spec",
   sevEsIsSev: "spec",
   cBitReported: "spec",
   sevEsMmioMask: "spec",

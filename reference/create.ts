@@ -5,6 +5,18 @@ import { EINVAL } from "./errno";
 import { memoryMapProblem } from "./memmap";
 import { reservedOnEveryCpu } from "./reserved";
 
+/** vmm's contract today: "XXX - support UP only (for now)" (vm_create in sys/dev/vmm/vmm.c). */
+export const VMM_UP_ONLY = 1;
+
+/**
+ * Rule `vcpuCountValid`. vmm.c, vm_create, under "XXX - support UP only (for now)": "if (vcp->vcp_ncpus != 1)
+ * return (EINVAL);". A VM has at least one vcpu and at most `maxVcpus`: 1 under today's contract; the what-if of an SMP
+ * contract (reference-smp) raises it to VMM_MAX_VCPUS_PER_VM.
+ */
+export function vcpuCountValid(vcpus: number, maxVcpus: number): boolean {
+  return vcpus >= 1 && vcpus <= maxVcpus;
+}
+
 /**
  * Rule `sevEsIsSev`. APM vol 2 (24593 rev 3.41) §15.35: SEV-ES is an extension of SEV, enabled in the VMCB on top
  * of the SEV enable bit; vmd's grammar (parse.y) likewise sets both for "seves": "vcp->vcp_sev = vcp->vcp_seves
@@ -51,6 +63,8 @@ export function sevEsNeedsReservedBits(mmioMask: bigint): boolean {
 export interface CreateInput {
   memory: readonly MemRange[];
   guest: GuestConfig;
+  /** The most vcpus vmm's contract allows (VMM_UP_ONLY today). */
+  maxVcpus: number;
   cpus: readonly HostCpuView[];
   /** The PSP's LAUNCH_START for an SEV guest (asked only for an SEV guest with a valid memory map). */
   pspLaunchStart: (seves: boolean) => boolean;
@@ -61,11 +75,18 @@ export type CreateDecision =
   /** `rule`: the stable name of the rule that refused (a rule of this directory, or "pspLaunchStart"). */
   | { ok: false; errno: number; rule: string; detail: string };
 
-/** VM creation, in the order the checks run: memory map (VMM_IOC_CREATE), then the SEV requirements (vmd). */
+/**
+ * VM creation, in the order the checks run: memory map and vcpu count (VMM_IOC_CREATE), then the SEV requirements
+ * (vmd).
+ */
 export function createDecision(input: CreateInput): CreateDecision {
   const problem = memoryMapProblem(input.memory);
   if (problem !== null) return { ok: false, errno: EINVAL, ...problem };
   const { guest } = input;
+  const vcpus = guest.vcpus ?? 1;
+  if (!vcpuCountValid(vcpus, input.maxVcpus)) {
+    return refuse("vcpuCountValid", `${vcpus} vcpus: vmm creates VMs of 1 to ${input.maxVcpus}`);
+  }
   if (!sevEsIsSev(guest)) return refuse("sevEsIsSev", "SEV-ES requested without SEV");
   if (!guest.sev) return { ok: true, sevEs: false, mmioMask: 0n };
   if (!input.pspLaunchStart(guest.sevEs)) return refuse("pspLaunchStart", "PSP launch failed");

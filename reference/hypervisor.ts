@@ -3,8 +3,8 @@
 import { SVM_VMEXIT_NPF, SVM_VMEXIT_VMGEXIT } from "../src/cpu/hypervisor";
 import type { Disposition, Hypervisor, HypervisorFactory, VmExit } from "../src/cpu/hypervisor";
 import type { Machine } from "../src/cpu/machine";
-import type { Scenario } from "../src/scenario/types";
-import { createDecision } from "./create";
+import { VMM_MAX_VCPUS_PER_VM, type Scenario } from "../src/scenario/types";
+import { createDecision, VMM_UP_ONLY } from "./create";
 import { decodeHostCpu, type HostCpuView } from "./cpuid";
 import { EINVAL, ENOMEM } from "./errno";
 import { outOfMemoryFails } from "./memory";
@@ -37,6 +37,14 @@ export function hostCpusOf(machine: Machine): HostCpuView[] {
   );
 }
 
+/** What the host keeps per vcpu. */
+interface VcpuState {
+  /** The GPA of the vcpu's registered pvclock (null before it registered one). */
+  pvclockGpa: bigint | null;
+  /** The vcpu's last exit went to vmd: its next exit comes after vmd re-entered it. */
+  atVmd: boolean;
+}
+
 export class ReferenceHypervisor implements Hypervisor {
   readonly name = "reference";
   readonly npt = new Map<bigint, bigint>();
@@ -46,10 +54,8 @@ export class ReferenceHypervisor implements Hypervisor {
   private sevEs = false;
   /** The nested-PTE bits reserved on every host CPU, written into MMIO entries of an SEV-ES guest. */
   private mmioMask = 0n;
-  /** The GPA of the guest's registered pvclock (null before it registered one). */
-  private pvclockGpa: bigint | null = null;
-  /** The last exit went to vmd: the next exit comes after vmd re-entered the guest. */
-  private atVmd = false;
+  /** Per vcpu (the pvclock MSR and the run loop are each vcpu's own), by vcpu index. */
+  private readonly vcpus: VcpuState[] = [];
   /** Entries left for mapping guest pages (scenario host.pvEntries; null: unlimited), rule outOfMemoryFails. */
   private mappingEntries: number | null;
   /** Guest pages the host has mapped for itself (vmd's mapping), each taking an entry once. */
@@ -58,6 +64,8 @@ export class ReferenceHypervisor implements Hypervisor {
   constructor(
     private readonly machine: Machine,
     private readonly scenario: Scenario,
+    /** The most vcpus vmm's contract lets a VM have (vm_create: one today). */
+    private readonly maxVcpus = VMM_UP_ONLY,
   ) {
     this.mappingEntries = scenario.host.pvEntries ?? null;
   }
@@ -68,6 +76,7 @@ export class ReferenceHypervisor implements Hypervisor {
     const decision = createDecision({
       memory: this.scenario.memory,
       guest: this.scenario.guest,
+      maxVcpus: this.maxVcpus,
       cpus,
       pspLaunchStart: (seves) => this.machine.pspLaunchStart(seves),
     });
@@ -84,6 +93,7 @@ export class ReferenceHypervisor implements Hypervisor {
     this.created = true;
     this.sevEs = decision.sevEs;
     this.mmioMask = decision.mmioMask;
+    for (let i = 0; i < (this.scenario.guest.vcpus ?? 1); i++) this.vcpus.push({ pvclockGpa: null, atVmd: false });
     return 0;
   }
 
@@ -97,34 +107,37 @@ export class ReferenceHypervisor implements Hypervisor {
     return this.refused?.detail ?? null;
   }
 
-  vcpuSevEs(): boolean {
+  vcpuSevEs(_vcpu: number): boolean {
     return this.created && this.sevEs;
   }
 
-  handleExit(exit: VmExit, _cpu: number): Disposition {
-    if (!this.created) return FAIL;
-    this.reenteredByVmd();
+  handleExit(exit: VmExit, _cpu: number, id: number): Disposition {
+    const vcpu = this.vcpus[id];
+    if (vcpu === undefined) return FAIL;
+    this.reenteredByVmd(vcpu);
     switch (exit.code) {
       case SVM_VMEXIT_NPF:
-        return this.entered(this.nestedPageFault(exit.exitinfo2, exit.insnLength));
+        return this.entered(vcpu, this.nestedPageFault(exit.exitinfo2, exit.insnLength));
       case SVM_VMEXIT_VMGEXIT:
-        return this.entered(this.vmgexit(exit.ghcbMsr));
+        return this.entered(vcpu, this.vmgexit(exit.ghcbMsr));
     }
   }
 
-  pvclock(gpa: bigint, _cpu: number): Disposition {
-    if (!this.created) return FAIL;
-    this.reenteredByVmd();
+  pvclock(gpa: bigint, _cpu: number, id: number): Disposition {
+    const vcpu = this.vcpus[id];
+    if (vcpu === undefined) return FAIL;
+    this.reenteredByVmd(vcpu);
     this.applied("pvclockAction");
     const action = pvclockAction(pvclockArea(this.scenario.memory, gpa), mapsMemory(this.npt.get(pageOf(gpa))));
-    if (action !== "refuse") this.pvclockGpa = gpa;
+    if (action !== "refuse") vcpu.pvclockGpa = gpa;
     if (action === "write") this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
-    return this.entered(RESUME);
+    return this.entered(vcpu, RESUME);
   }
 
-  wallclock(gpa: bigint, _cpu: number): Disposition {
-    if (!this.created) return FAIL;
-    this.reenteredByVmd();
+  wallclock(gpa: bigint, _cpu: number, id: number): Disposition {
+    const vcpu = this.vcpus[id];
+    if (vcpu === undefined) return FAIL;
+    this.reenteredByVmd(vcpu);
     const first = pageOf(gpa);
     const last = pageOf(gpa + PVCLOCK_WALL_CLOCK_SIZE - 1n);
     const mapped = mapsMemory(this.npt.get(first)) && mapsMemory(this.npt.get(last));
@@ -133,38 +146,39 @@ export class ReferenceHypervisor implements Hypervisor {
       this.machine.directMapAccess(this.backing(gpa), true, "wallclock");
       if (last !== first) this.machine.directMapAccess(this.backing(last), true, "wallclock");
     }
-    return this.entered(RESUME);
+    return this.entered(vcpu, RESUME);
   }
 
   /** vmd restores the pvclock from outside the run loop: a registration as the guest's own, without an entry. */
-  vmdPvclock(gpa: bigint): Disposition {
-    if (!this.created) return FAIL;
+  vmdPvclock(gpa: bigint, id: number): Disposition {
+    const vcpu = this.vcpus[id];
+    if (vcpu === undefined) return FAIL;
     this.applied("pvclockAction");
     const action = pvclockAction(pvclockArea(this.scenario.memory, gpa), mapsMemory(this.npt.get(pageOf(gpa))));
-    if (action !== "refuse") this.pvclockGpa = gpa;
+    if (action !== "refuse") vcpu.pvclockGpa = gpa;
     if (action === "write") this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
     return RESUME;
   }
 
-  /** Before the guest is entered again: the pvclock update (rule pvclockAtEntry). */
-  private guestEntry(): void {
-    const gpa = this.pvclockGpa;
+  /** Before the vcpu is entered again: the update of its pvclock (rule pvclockAtEntry). */
+  private guestEntry(vcpu: VcpuState): void {
+    const gpa = vcpu.pvclockGpa;
     if (gpa !== null && pvclockAtEntry(true, mapsMemory(this.npt.get(pageOf(gpa))))) {
       this.machine.directMapAccess(this.backing(gpa), true, "pvclock");
     }
   }
 
-  /** The guest is entered again after a disposition that resumes it; vmd re-enters it after an exit to vmd. */
-  private entered(d: Disposition): Disposition {
-    if (d.kind === "resume" || d.kind === "resume-ghcb-error") this.guestEntry();
-    if (d.kind === "vmd") this.atVmd = true;
+  /** The vcpu is entered again after a disposition that resumes it; vmd re-enters it after an exit to vmd. */
+  private entered(vcpu: VcpuState, d: Disposition): Disposition {
+    if (d.kind === "resume" || d.kind === "resume-ghcb-error") this.guestEntry(vcpu);
+    if (d.kind === "vmd") vcpu.atVmd = true;
     return d;
   }
 
-  private reenteredByVmd(): void {
-    if (!this.atVmd) return;
-    this.atVmd = false;
-    this.guestEntry();
+  private reenteredByVmd(vcpu: VcpuState): void {
+    if (!vcpu.atVmd) return;
+    vcpu.atVmd = false;
+    this.guestEntry(vcpu);
   }
 
   private nestedPageFault(gpa: bigint, insnLength: number): Disposition {
@@ -176,7 +190,9 @@ export class ReferenceHypervisor implements Hypervisor {
         const hostNeeds = this.hostMapped.has(page) ? 0 : 1;
         const left = outOfMemoryFails(this.mappingEntries, hostNeeds + 1);
         if (left === "fail") return { kind: "error", errno: ENOMEM };
-        this.mappingEntries = left;
+        // An entry that maps the page already keeps the one it took: entering it again keeps none.
+        const keptAlready = mapsMemory(this.npt.get(page)) && left !== null ? 1 : 0;
+        this.mappingEntries = left === null ? null : left + keptAlready;
         this.hostMapped.add(page);
         this.npt.set(page, memoryPte(this.backing(page)));
         return RESUME;
@@ -287,3 +303,10 @@ function pageOf(gpa: bigint): bigint {
 }
 
 export const referenceFactory: HypervisorFactory = (machine, scenario) => new ReferenceHypervisor(machine, scenario);
+
+/**
+ * The reference under a vmm contract widened to VMs of up to VMM_MAX_VCPUS_PER_VM vcpus: what-if, for the questions
+ * only a VM of two vcpus asks (a GHCB or pvclock per vcpu, one nested page faulted by one vcpu and used by another).
+ */
+export const smpReferenceFactory: HypervisorFactory = (machine, scenario) =>
+  new ReferenceHypervisor(machine, scenario, VMM_MAX_VCPUS_PER_VM);

@@ -1,6 +1,6 @@
 // The reference model (implementation B): a hypervisor derived from the AMD specifications and the documented vmm
 // contract. Every rule is a named pure function; RULES.md lists them with their sources and tests.
-export { referenceFactory, ReferenceHypervisor, hostCpusOf } from "./hypervisor";
+export { referenceFactory, smpReferenceFactory, ReferenceHypervisor, hostCpusOf } from "./hypervisor";
 export { bit, bits, bitPositions, field32, fieldMask, flag32, maskOf, type BitField } from "./bits";
 export {
   AMD_VENDOR,
@@ -43,6 +43,8 @@ export {
   sevEsIsSev,
   sevEsMmioMask,
   sevEsNeedsReservedBits,
+  vcpuCountValid,
+  VMM_UP_ONLY,
   type CreateDecision,
   type CreateInput,
 } from "./create";

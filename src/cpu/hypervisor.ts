@@ -28,16 +28,16 @@ export interface Hypervisor {
   createVm(): number;
   /** Why createVm refused, in a few stable words (optional; used to tell root causes apart). */
   refusal?(): string | null;
-  /** Whether the hypervisor set SEV-ES enable in the vcpu's VMCB (meaningful after createVm). */
-  vcpuSevEs(): boolean;
-  /** An automatic #VMEXIT reached the host kernel on host CPU `cpu`. */
-  handleExit(exit: VmExit, cpu: number): Disposition;
-  /** The host's pvclock update after the guest pointed its (enabled) pvclock at `gpa`. */
-  pvclock(gpa: bigint, cpu: number): Disposition;
-  /** The guest wrote the KVM wall-clock MSR with `gpa`. */
-  wallclock(gpa: bigint, cpu: number): Disposition;
-  /** vmd restores the vcpu's pvclock as `gpa` with the enable bit (VMM_IOC_WRITEVMPARAMS) while the vcpu is out. */
-  vmdPvclock(gpa: bigint): Disposition;
+  /** Whether the hypervisor set SEV-ES enable in the VMCB of vcpu `vcpu` (meaningful after createVm). */
+  vcpuSevEs(vcpu: number): boolean;
+  /** An automatic #VMEXIT of vcpu `vcpu` (index below guest.vcpus) reached the host kernel on host CPU `cpu`. */
+  handleExit(exit: VmExit, cpu: number, vcpu: number): Disposition;
+  /** The host's pvclock update after vcpu `vcpu` pointed its (enabled) pvclock at `gpa`. */
+  pvclock(gpa: bigint, cpu: number, vcpu: number): Disposition;
+  /** Vcpu `vcpu` wrote the KVM wall-clock MSR with `gpa`. */
+  wallclock(gpa: bigint, cpu: number, vcpu: number): Disposition;
+  /** vmd restores vcpu `vcpu`'s pvclock as `gpa` with the enable bit (VMM_IOC_WRITEVMPARAMS) while it is out. */
+  vmdPvclock(gpa: bigint, vcpu: number): Disposition;
   /** Nested page table leaf entries, by guest-physical page address; the machine walks it. */
   readonly npt: Map<bigint, bigint>;
 }

@@ -63,8 +63,10 @@ export class Machine {
   readonly hardware: readonly CpuHardware[];
   /** Events of the step being run; the vcpu runner swaps this array per step. */
   events: Event[] = [];
-  /** The guest's GHCB page and the request in it (set by the guest side before a VMGEXIT). */
-  guestGhcb: { gpa: bigint; request: GhcbRequest } | null = null;
+  /** The guest vcpu taking the current step (the runner sets it): `guestGhcb` is that vcpu's. */
+  currentVcpu = 0;
+  /** Each vcpu's GHCB page and the request in it (GHCB spec 56421 §2.2: one GHCB per vcpu), by vcpu index. */
+  private readonly guestGhcbs: ({ gpa: bigint; request: GhcbRequest } | null)[] = [];
   private readonly ranges: Backing[];
 
   constructor(scenario: Scenario) {
@@ -134,6 +136,15 @@ export class Machine {
       throw new HostCrash(`kernel fault: direct-map ${write ? "write" : "read"} of pa 0x${pa.toString(16)}`);
     }
     return memory;
+  }
+
+  /** The current vcpu's GHCB page and the request in it (set by the guest side before a VMGEXIT). */
+  get guestGhcb(): { gpa: bigint; request: GhcbRequest } | null {
+    return this.guestGhcbs[this.currentVcpu] ?? null;
+  }
+
+  set guestGhcb(ghcb: { gpa: bigint; request: GhcbRequest } | null) {
+    this.guestGhcbs[this.currentVcpu] = ghcb;
   }
 
   /** The host reads a GHCB at `pa`: the guest's request when `pa` is in the guest's GHCB page, else zeros. */

@@ -52,6 +52,8 @@ export function runScenario(scenario: Scenario, factory: HypervisorFactory): Out
 }
 
 function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
+  const vcpu = step.vcpu ?? 0;
+  machine.currentVcpu = vcpu;
   try {
     switch (step.op) {
       case "access":
@@ -62,7 +64,14 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
         const page = step.gpa & ~0xfffn;
         if (step.guestWrite) {
           // The guest writes its request (SW_EXITCODE at offset 0x390) through its nested walk first.
-          const write: AccessStep = { op: "access", gpa: page | 0x390n, kind: "write", size: 8, cpu: step.cpu ?? 0 };
+          const write: AccessStep = {
+            op: "access",
+            gpa: page | 0x390n,
+            kind: "write",
+            size: 8,
+            cpu: step.cpu ?? 0,
+            vcpu,
+          };
           const end = runAccess(machine, hv, write);
           if (end !== "continue" || machine.events.at(-1)?.kind !== "guest-access") return end;
         }
@@ -70,7 +79,7 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
           gpa: page,
           request: { swExitCode: GHCB_REQUEST_CPUID, swExitInfo1: 0n, swExitInfo2: 0n, swScratch: 0n },
         };
-        return vmgexit(machine, hv, page, step.cpu ?? 0);
+        return vmgexit(machine, hv, page, step.cpu ?? 0, vcpu);
       }
       case "mmio-nae": {
         const ghcbGpa = machine.guestGhcb?.gpa ?? 0n;
@@ -85,16 +94,16 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
             swScratch: ghcbGpa + GHCB_SHARED_BUFFER,
           },
         };
-        return vmgexit(machine, hv, ghcbGpa, step.cpu ?? 0);
+        return vmgexit(machine, hv, ghcbGpa, step.cpu ?? 0, vcpu);
       }
       case "pvclock":
-        return apply(machine, hv.pvclock(step.gpa, step.cpu ?? 0));
+        return apply(machine, hv.pvclock(step.gpa, step.cpu ?? 0, vcpu));
       case "wallclock":
-        return apply(machine, hv.wallclock(step.gpa, step.cpu ?? 0));
+        return apply(machine, hv.wallclock(step.gpa, step.cpu ?? 0, vcpu));
       case "vmd-pvclock":
-        return apply(machine, hv.vmdPvclock(step.gpa));
+        return apply(machine, hv.vmdPvclock(step.gpa, vcpu));
       case "ghcb-msr":
-        return vmgexit(machine, hv, step.gpa, step.cpu ?? 0);
+        return vmgexit(machine, hv, step.gpa, step.cpu ?? 0, vcpu);
     }
   } catch (e) {
     if (!(e instanceof HostCrash)) throw e;
@@ -103,16 +112,17 @@ function runStep(machine: Machine, hv: Hypervisor, step: Step): StepEnd {
   }
 }
 
-function vmgexit(machine: Machine, hv: Hypervisor, ghcbMsr: bigint, cpu: number): StepEnd {
+function vmgexit(machine: Machine, hv: Hypervisor, ghcbMsr: bigint, cpu: number, vcpu: number): StepEnd {
   machine.emit({ kind: "vmgexit", ghcbGpa: ghcbMsr });
-  return apply(machine, hv.handleExit({ code: SVM_VMEXIT_VMGEXIT, ghcbMsr }, cpu));
+  return apply(machine, hv.handleExit({ code: SVM_VMEXIT_VMGEXIT, ghcbMsr }, cpu, vcpu));
 }
 
 function runAccess(machine: Machine, hv: Hypervisor, step: AccessStep): StepEnd {
   const cpu = step.cpu ?? 0;
+  const vcpu = step.vcpu ?? 0;
   const hw = machine.hardware[cpu];
   if (!hw) throw new Error(`step names host CPU ${cpu}, which does not exist`);
-  const sevEs = machine.sevEsActive(hv.vcpuSevEs(), cpu);
+  const sevEs = machine.sevEsActive(hv.vcpuSevEs(vcpu), cpu);
   const page = step.gpa & ~0xfffn;
   for (let exits = 0; ; exits++) {
     const walk = nestedWalk(hw, hv.npt.get(page), step.gpa, step.kind, step.walk === true);
@@ -137,7 +147,8 @@ function runAccess(machine: Machine, hv: Hypervisor, step: AccessStep): StepEnd 
     }
     machine.emit({ kind: "npf-exit", gpa: step.gpa, errorCode: walk.errorCode });
     const insnLength = machine.host.decodeAssist ? DECODE_ASSIST_BYTES : 0;
-    const d = hv.handleExit({ code: SVM_VMEXIT_NPF, exitinfo1: walk.errorCode, exitinfo2: step.gpa, insnLength }, cpu);
+    const exit = { code: SVM_VMEXIT_NPF, exitinfo1: walk.errorCode, exitinfo2: step.gpa, insnLength } as const;
+    const d = hv.handleExit(exit, cpu, vcpu);
     if (d.kind !== "resume") return apply(machine, d);
     machine.emit({ kind: "resume" });
   }

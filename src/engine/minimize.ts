@@ -87,6 +87,13 @@ function onRealHost(s: Scenario, cpu: HostCpu): Scenario {
 /** Candidate simplifications of one scenario, real hosts first, then the biggest cuts. */
 function* candidates(s: Scenario, profiles: readonly HostCpu[], realHosts: readonly HostCpu[]): Generator<Scenario> {
   for (const cpu of realHosts) yield onRealHost(s, cpu);
+  // A drained pool: on a real host, with fewer free entries (a real CPU may need a smaller pool to show it).
+  const pv = s.host.pvEntries;
+  if (pv !== undefined) {
+    for (const cpu of realHosts) {
+      for (let left = pv - 1; left >= 0; left--) yield withPool(onRealHost(s, cpu), left);
+    }
+  }
   // One CPU, then fewer CPUs.
   if (s.host.cpus.length > 1) {
     for (let k = 0; k < s.host.cpus.length; k++) yield dropCpu(s, (i) => i === k);
@@ -129,6 +136,11 @@ function* candidates(s: Scenario, profiles: readonly HostCpu[], realHosts: reado
   // Host: round RAM size, no decode assist.
   if (s.host.ramBytes !== DEFAULT_RAM) yield { ...s, host: { ...s.host, ramBytes: DEFAULT_RAM } };
   if (s.host.decodeAssist) yield { ...s, host: { ...s.host, decodeAssist: false } };
+  if (pv !== undefined) {
+    const { pvEntries: _, ...unlimited } = s.host;
+    yield { ...s, host: unlimited };
+    if (pv > 0) yield withPool(s, pv - 1);
+  }
   // Simpler steps: CPU 0, no walk flag, a read of 4 bytes, a page-aligned address.
   for (let k = 0; k < s.steps.length; k++) {
     const st = s.steps[k]!;
@@ -155,6 +167,10 @@ function* candidates(s: Scenario, profiles: readonly HostCpu[], realHosts: reado
   }
 }
 
+function withPool(s: Scenario, pvEntries: number): Scenario {
+  return { ...s, host: { ...s.host, pvEntries } };
+}
+
 function isValid(s: Scenario): boolean {
   return checkScenario(s) === null;
 }
@@ -163,6 +179,8 @@ function isValid(s: Scenario): boolean {
 function distance(s: Scenario, profiles: readonly CpuFields[]): number {
   let d = s.host.ramBytes === DEFAULT_RAM ? 0 : 1;
   if (s.host.decodeAssist) d++;
+  // A limited pool is a knob away from the default; fewer free entries count as nearer (down to none).
+  if (s.host.pvEntries !== undefined) d += 1 + s.host.pvEntries;
   for (const cpu of s.host.cpus) {
     const mine = fieldsOfCpu(cpu);
     let nearest = Infinity;

@@ -4,7 +4,7 @@
  * What each machine call means on the host side:
  *  - createVm(): identifycpu() for every host CPU in order (boot CPU first), after cpu_set_vendor(); the scenario's
  *    decodeAssist becomes each CPU's svm_decode_assist (cpu_check_vmm_cap is not ported). Then vmd's
- *    VMM_IOC_CREATE: vm_create() with the scenario's ranges (vmr_va = machine.vmdVa(i)), one vcpu, vcp_sev and
+ *    VMM_IOC_CREATE: vm_create() with the scenario's ranges (vmr_va = machine.vmdVa(i)), guest.vcpus vcpus, vcp_sev and
  *    vcp_seves from the guest config. Then two checks of vmd(8), not of the kernel:
  *      loadfile_elf: `if (vcp->vcp_sev) { if (vcp->vcp_poscbit == 0) { log_warnx("SEV enabled but no C-bit
  *      reported"); return 1; } }` and sev_init's PSP LAUNCH_START (machine.pspLaunchStart) for SEV guests.
@@ -26,27 +26,25 @@ import type { Disposition, Hypervisor, HypervisorFactory, VmExit } from "../cpu/
 import type { Event } from "../cpu/events";
 import type { MemType, Scenario } from "../scenario/types";
 import { CContext } from "./c";
+import type { cpu_info } from "./cpu_h";
+import { EAGAIN, EINVAL } from "./errno";
 import type { ghcb_sa } from "./ghcb";
-import { CPUID, copy_cpu_info, cpu_set_vendor, new_cpu_info, type cpu_info } from "./identcpu";
+import { CPUID, copy_cpu_info, cpu_set_vendor, new_cpu_info } from "./identcpu";
 import { newGlobals, type identcpu_globals, type Kernel, type Tree } from "./kernel";
 import { pmap_bootstrap_env, pmap_create } from "./pmap";
+import { KVM_MSR_SYSTEM_TIME, KVM_MSR_WALL_CLOCK, PVCLOCK_SYSTEM_TIME_ENABLE } from "./pvreg";
+import { vm_create, vm_rwvmparams } from "./vmm";
 import {
   VM_MEM_MMIO,
   VM_MEM_RAM,
   VM_MEM_RESERVED,
   VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA,
-  vm_create,
-  vm_rwvmparams,
   type vm,
   type vm_create_params,
   type vm_rwvmparams_params,
-} from "./vmm";
+} from "./vmm_h";
+import { new_vcpu, vcpu_init, vmm_init_pvclock, vcpu_run_svm_enter, vcpu_run_svm_exit } from "./vmm_machdep";
 import {
-  EAGAIN,
-  EINVAL,
-  KVM_MSR_SYSTEM_TIME,
-  KVM_MSR_WALL_CLOCK,
-  PVCLOCK_SYSTEM_TIME_ENABLE,
   SEV_VMGEXIT_MMIO_READ,
   SEV_VMGEXIT_MMIO_WRITE,
   SVM_VMEXIT_MSR,
@@ -54,13 +52,8 @@ import {
   VEE_BYTES_VALID,
   VEE_FAULT_MMIO_ASSIST,
   VEI_DIR_OUT,
-  new_vcpu,
-  vcpu_init,
-  vmm_init_pvclock,
-  vcpu_run_svm_enter,
-  vcpu_run_svm_exit,
   type vcpu,
-} from "./vmm_machdep";
+} from "./vmmvar";
 
 const VMR_TYPE: Record<MemType, number> = { ram: VM_MEM_RAM, reserved: VM_MEM_RESERVED, mmio: VM_MEM_MMIO };
 
@@ -69,9 +62,10 @@ export class PortHypervisor implements Hypervisor {
   /** The kernel state of this run (exposed for tests). */
   readonly k: Kernel;
   private vm: vm | null = null;
-  private vcpu: vcpu | null = null;
-  /** Whether the vcpu is inside vcpu_run_svm's loop (false before the first run and after a return to vmd). */
-  private inKernel = false;
+  /** The vcpus by vc_id once the VM exists (vm_find_vcpu of vmd's VMM_IOC_RUN). */
+  private vcpus: vcpu[] = [];
+  /** The vcpus (by vc_id) inside vcpu_run_svm's loop (not before their first run, nor after a return to vmd). */
+  private readonly inKernel = new Set<number>();
   private readonly noNpt = new Map<bigint, bigint>();
 
   constructor(
@@ -98,9 +92,9 @@ export class PortHypervisor implements Hypervisor {
     return this.vm?.vm_pmap.pm_ptes ?? this.noNpt;
   }
 
-  /** The VM and its vcpu once created (exposed for tests). */
+  /** The VM and its first vcpu once created (exposed for tests). */
   get state(): { vm: vm | null; vcpu: vcpu | null } {
-    return { vm: this.vm, vcpu: this.vcpu };
+    return { vm: this.vm, vcpu: this.vcpus[0] ?? null };
   }
 
   createVm(): number {
@@ -123,17 +117,17 @@ export class PortHypervisor implements Hypervisor {
         vmr_size: m.size,
         vmr_type: VMR_TYPE[m.type],
       })),
-      vcp_ncpus: 1,
+      vcp_ncpus: this.scenario.guest.vcpus ?? 1,
       vcp_sev: this.scenario.guest.sev ? 1 : 0,
       vcp_seves: this.scenario.guest.sevEs ? 1 : 0,
       vcp_poscbit: 0,
       vcp_asid: [],
     };
     const out: { vm: vm | null } = { vm: null };
-    const ret = vm_create(k, vcp, { vcpu_init, new_vcpu }, out);
+    const ret = (k.tree.vm_create ?? vm_create)(k, vcp, { vcpu_init, new_vcpu }, out);
     if (ret !== 0) return ret;
     this.vm = out.vm;
-    this.vcpu = out.vm!.vm_vcpu_list[0]!;
+    this.vcpus = [...out.vm!.vm_vcpu_list].sort((a, b) => a.vc_id - b.vc_id);
 
     /* vmd(8) loadfile_elf: a SEV guest needs the C-bit position */
     if (vcp.vcp_sev) {
@@ -149,12 +143,13 @@ export class PortHypervisor implements Hypervisor {
     return 0;
   }
 
-  vcpuSevEs(): boolean {
-    return this.vcpu !== null && this.vcpu.vc_seves !== 0;
+  vcpuSevEs(id: number): boolean {
+    const vcpu = this.vcpus[id];
+    return vcpu !== undefined && vcpu.vc_seves !== 0;
   }
 
-  handleExit(exit: VmExit, cpu: number): Disposition {
-    const vcpu = this.requireVcpu();
+  handleExit(exit: VmExit, cpu: number, id: number): Disposition {
+    const vcpu = this.requireVcpu(id);
     this.k.curcpu = cpu;
     const entered = this.enter(vcpu);
     if (entered !== null) return entered;
@@ -188,8 +183,8 @@ export class PortHypervisor implements Hypervisor {
     return d;
   }
 
-  pvclock(gpa: bigint, cpu: number): Disposition {
-    const vcpu = this.requireVcpu();
+  pvclock(gpa: bigint, cpu: number, id: number): Disposition {
+    const vcpu = this.requireVcpu(id);
     this.k.curcpu = cpu;
     const entered = this.enter(vcpu);
     if (entered !== null) return entered;
@@ -205,8 +200,8 @@ export class PortHypervisor implements Hypervisor {
     return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
   }
 
-  wallclock(gpa: bigint, cpu: number): Disposition {
-    const vcpu = this.requireVcpu();
+  wallclock(gpa: bigint, cpu: number, id: number): Disposition {
+    const vcpu = this.requireVcpu(id);
     this.k.curcpu = cpu;
     const entered = this.enter(vcpu);
     if (entered !== null) return entered;
@@ -221,11 +216,11 @@ export class PortHypervisor implements Hypervisor {
     return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
   }
 
-  vmdPvclock(gpa: bigint): Disposition {
+  vmdPvclock(gpa: bigint, id: number): Disposition {
     /* vmd(8): VMM_IOC_WRITEVMPARAMS with the pvclock GPA it saved (vc_pvclock_system_gpa, enable bit included) */
     const vpp: vm_rwvmparams_params = {
       vpp_vm_id: 0,
-      vpp_vcpu_id: 0,
+      vpp_vcpu_id: id,
       vpp_mask: VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA,
       vpp_pvclock_version: 0,
       vpp_pvclock_system_gpa: gpa | PVCLOCK_SYSTEM_TIME_ENABLE,
@@ -239,22 +234,23 @@ export class PortHypervisor implements Hypervisor {
     return this.k.ghcb_stored ?? null;
   }
 
-  private requireVcpu(): vcpu {
-    if (this.vcpu === null) throw new Error("the VM was not created");
-    return this.vcpu;
+  private requireVcpu(id: number): vcpu {
+    const vcpu = this.vcpus[id];
+    if (vcpu === undefined) throw new Error(this.vm === null ? "the VM was not created" : `the VM has no vcpu ${id}`);
+    return vcpu;
   }
 
   /** VMM_IOC_RUN when the vcpu is not in the kernel's run loop; a disposition when entering fails. */
   private enter(vcpu: vcpu): Disposition | null {
-    if (this.inKernel) return null;
+    if (this.inKernel.has(vcpu.vc_id)) return null;
     const ret = vcpu_run_svm_enter(this.k, vcpu);
     if (ret !== 0) return this.disposition(vcpu, ret);
-    this.inKernel = true;
+    this.inKernel.add(vcpu.vc_id);
     return null;
   }
 
   private afterExit(vcpu: vcpu, ret: number): Disposition {
-    if (ret !== 0) this.inKernel = false;
+    if (ret !== 0) this.inKernel.delete(vcpu.vc_id);
     return this.disposition(vcpu, ret);
   }
 

@@ -7,11 +7,11 @@
  */
 import type { Machine } from "../cpu/machine";
 import type { CContext } from "./c";
+import type { cpu_info } from "./cpu_h";
 import type { ghcb_sa } from "./ghcb";
-import type { cpu_info } from "./identcpu";
 import type { pmap, pmap_env } from "./pmap";
-import type { vm_create_params } from "./vmm";
-import type { vcpu } from "./vmm_machdep";
+import type { vm, vm_create_params } from "./vmm_h";
+import type { vcpu } from "./vmmvar";
 
 /** File-scope globals of sys/arch/amd64/amd64/identcpu.c (all `int`, zero before identifycpu runs). */
 export interface identcpu_globals {
@@ -44,6 +44,15 @@ export interface Tree {
   svm_handle_vmgexit(k: Kernel, vcpu: vcpu): number;
   /** Called by vmm_init_pvclock and vmm_pv_wall_clock. */
   vmm_gpa_is_valid(vcpu: vcpu, gpa: bigint, obj_size: bigint): number;
+  /** VMM_IOC_CREATE; absent: vmm.c's own (every tree but the `smp` what-if). */
+  vm_create?(k: Kernel, vcp: vm_create_params, md: vm_machdep, out: { vm: vm | null }): number;
+}
+
+/** port-only: the vmm_machdep.c functions vm_create and vm_rwvmparams call. */
+export interface vm_machdep {
+  vcpu_init(k: Kernel, vcpu: vcpu, vcp: vm_create_params): number;
+  new_vcpu(vm: vm): vcpu;
+  vmm_init_pvclock?(k: Kernel, vcpu: vcpu, gpa: bigint): void;
 }
 
 export interface Kernel {

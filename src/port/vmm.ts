@@ -6,7 +6,8 @@
  *  - vmm_get_guest_memtype, vmm_translate_gpa, vmm_gpa_is_valid: these live in
  *    sys/arch/amd64/amd64/vmm_machdep.c,v 1.59 (hshoexer/openbsd-src@d4ecebdecd6285381553e986d7e514dfd9a0331b),
  *    ported here next to the memory-range structure they walk.
- *  - struct vm_mem_range, VM_MEM_*: sys/dev/vmm/vmm.h,v 1.11; VMM_MEM_TYPE_*: sys/arch/amd64/include/vmmvar.h,v 1.115.
+ *  - struct vm_mem_range, VM_MEM_*, struct vm: sys/dev/vmm/vmm.h,v 1.11 (vmm_h.ts); VMM_MEM_TYPE_*:
+ *    sys/arch/amd64/include/vmmvar.h,v 1.115 (vmmvar.ts).
  * No patch touches these functions.
  *
  * Deliberate differences:
@@ -18,73 +19,21 @@
  *  - size_t / paddr_t / vaddr_t are bigint reduced modulo 2^64.
  */
 import { u64add, u64sub } from "./c";
-import type { Kernel } from "./kernel";
-import { PAGE_MASK, PMAP_TYPE_RVI, pmap_create, type pmap } from "./pmap";
-import type { vcpu } from "./vmm_machdep";
-
-/* sys/dev/vmm/vmm.h */
-export const VMM_MAX_MEM_RANGES = 16;
-export const VMM_MAX_VM_MEM_SIZE = 128n * 1024n * 1024n * 1024n; /* 128 GiB */
-export const VM_MEM_RAM = 0; /* usable system memory */
-export const VM_MEM_RESERVED = 1; /* BIOS etc. */
-export const VM_MEM_MMIO = 2; /* device mmio */
-
-/* sys/arch/amd64/include/vmmvar.h */
-export const VMM_MEM_TYPE_REGULAR = 0;
-export const VMM_MEM_TYPE_MMIO = 1;
-export const VMM_MEM_TYPE_UNKNOWN = 2;
-
-/* sys/errno.h */
-export const EINVAL = 22;
-
-export interface vm_mem_range {
-  vmr_gpa: bigint; // paddr_t
-  vmr_va: bigint; // vaddr_t
-  vmr_size: bigint; // size_t
-  vmr_type: number; // int
-}
-
-export interface vm_create_params {
-  vcp_nmemranges: number;
-  vcp_memranges: vm_mem_range[];
-  vcp_ncpus: number;
-  vcp_sev: number;
-  vcp_seves: number;
-  /** out: C bit position (vcpu_init_svm) */
-  vcp_poscbit: number;
-  /** out: ASID per vcpu (vcpu_init_svm) */
-  vcp_asid: number[];
-}
-
-export interface vm {
-  vm_pmap: pmap;
-  vm_nmemranges: number;
-  vm_memranges: vm_mem_range[];
-  vm_memory_size: bigint;
-  vm_vcpu_ct: number;
-  vm_vcpu_list: vcpu[];
-}
-
-/** port-only: the vmm_machdep.c functions vm_create and vm_rwvmparams call. */
-export interface vm_machdep {
-  vcpu_init(k: Kernel, vcpu: vcpu, vcp: vm_create_params): number;
-  new_vcpu(vm: vm): vcpu;
-  vmm_init_pvclock?(k: Kernel, vcpu: vcpu, gpa: bigint): void;
-}
-
-/* sys/dev/vmm/vmm.h: struct vm_rwvmparams_params and its mask */
-export const VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA = 0x1; /* read/write pvclock gpa */
-export const VM_RWVMPARAMS_PVCLOCK_VERSION = 0x2; /* read/write pvclock version */
-export const ENOENT = 2;
-
-export interface vm_rwvmparams_params {
-  /* Input parameters to VMM_IOC_READVMPARAMS/VMM_IOC_WRITEVMPARAMS */
-  vpp_vm_id: number;
-  vpp_vcpu_id: number;
-  vpp_mask: number;
-  vpp_pvclock_version: number;
-  vpp_pvclock_system_gpa: bigint;
-}
+import { EINVAL, ENOENT } from "./errno";
+import type { Kernel, vm_machdep } from "./kernel";
+import { PAGE_MASK, PMAP_TYPE_RVI, pmap_create } from "./pmap";
+import {
+  VMM_MAX_MEM_RANGES,
+  VMM_MAX_VM_MEM_SIZE,
+  VM_MEM_MMIO,
+  VM_RWVMPARAMS_PVCLOCK_SYSTEM_GPA,
+  VM_RWVMPARAMS_PVCLOCK_VERSION,
+  type vm,
+  type vm_create_params,
+  type vm_mem_range,
+  type vm_rwvmparams_params,
+} from "./vmm_h";
+import { type vcpu, VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, VMM_MEM_TYPE_UNKNOWN } from "./vmmvar";
 
 /**
  * vm_rwvmparams

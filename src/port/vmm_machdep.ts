@@ -3,8 +3,9 @@
 /*
  * Source: hshoexer/openbsd-src sys/arch/amd64/amd64/vmm_machdep.c,v 1.59 2025/06/19
  * (commit d4ecebdecd6285381553e986d7e514dfd9a0331b), the tree the seed's patch applies to. This file holds the
- * pre-patch svm_handle_np_fault; the patched one is in variants/posted.ts. Structures and constants from
- * sys/arch/amd64/include/vmmvar.h,v 1.115, dev/pv/pvreg.h, sys/errno.h, specialreg.h.
+ * pre-patch svm_handle_np_fault; the patched one is in variants/posted.ts. Structures and constants are in the
+ * modules named after their headers: sys/arch/amd64/include/vmmvar.h,v 1.115 (vmmvar.ts), sys/dev/vmm/vmm.h
+ * (vmm_h.ts), dev/pv/pvreg.h (pvreg.ts), sys/errno.h (errno.ts), specialreg.h (specialreg.ts), psl.h (psl.ts).
  *
  * Deliberate differences:
  *  - `vcpu->vc_control_va` (a pointer to the VMCB) is the VMCB object itself, `vc_control`.
@@ -35,6 +36,7 @@ import { EMPTY_GHCB } from "../cpu/machine";
 import type { Machine } from "../cpu/machine";
 import type { HostAccessPurpose } from "../cpu/events";
 import { ref, u32, u32of64, u64add, u64not } from "./c";
+import { EINVAL, EAGAIN, EFAULT, ENOMEM } from "./errno";
 import {
   GHCB_RAX,
   GHCB_RBX,
@@ -72,175 +74,62 @@ import {
   trunc_page,
   type pmap,
 } from "./pmap";
+import { PSL_T } from "./psl";
 import {
-  EINVAL,
+  KVM_MSR_SYSTEM_TIME,
+  KVM_MSR_WALL_CLOCK,
+  PVCLOCK_SYSTEM_TIME_ENABLE,
+  SIZEOF_PVCLOCK_TIME_INFO,
+  SIZEOF_PVCLOCK_WALL_CLOCK,
+} from "./pvreg";
+import { EFER_SVME, MSR_CR_PAT, MSR_EFER } from "./specialreg";
+import { vmm_get_guest_memtype, vmm_translate_gpa } from "./vmm";
+import { type vm, type vm_create_params, VCPU_STATE_STOPPED } from "./vmm_h";
+import {
+  SEV_VMGEXIT_MMIO_READ,
+  SEV_VMGEXIT_MMIO_WRITE,
+  SVM_VMEXIT_CLGI,
+  SVM_VMEXIT_CPUID,
+  SVM_VMEXIT_CR0_WRITE_TRAP,
+  SVM_VMEXIT_CR4_WRITE_TRAP,
+  SVM_VMEXIT_EFER_WRITE_TRAP,
+  SVM_VMEXIT_HLT,
+  SVM_VMEXIT_ICEBP,
+  SVM_VMEXIT_INTR,
+  SVM_VMEXIT_INVLPGA,
+  SVM_VMEXIT_IOIO,
+  SVM_VMEXIT_MONITOR,
+  SVM_VMEXIT_MSR,
+  SVM_VMEXIT_MWAIT,
+  SVM_VMEXIT_MWAIT_CONDITIONAL,
+  SVM_VMEXIT_NPF,
+  SVM_VMEXIT_RDTSCP,
+  SVM_VMEXIT_SHUTDOWN,
+  SVM_VMEXIT_SKINIT,
+  SVM_VMEXIT_STGI,
+  SVM_VMEXIT_VINTR,
+  SVM_VMEXIT_VMGEXIT,
+  SVM_VMEXIT_VMLOAD,
+  SVM_VMEXIT_VMMCALL,
+  SVM_VMEXIT_VMRUN,
+  SVM_VMEXIT_VMSAVE,
+  SVM_VMEXIT_XSETBV,
+  VCPU_INJECT_EX,
+  VCPU_INJECT_NONE,
+  VEE_BYTES_VALID,
+  VEE_FAULT_HANDLED,
+  VEE_FAULT_MMIO_ASSIST,
+  VMM_EX_DB,
+  VMM_EX_GP,
+  VMM_MODE_RVI,
+  type vcpu,
   VMM_MEM_TYPE_MMIO,
   VMM_MEM_TYPE_REGULAR,
-  vmm_get_guest_memtype,
-  vmm_translate_gpa,
-  type vm,
-  type vm_create_params,
-} from "./vmm";
-
-/* sys/errno.h */
-export const EPERM = 1;
-export const EFAULT = 14;
-export const ENOMEM = 12;
-export const EAGAIN = 35; /* Resource temporarily unavailable */
-export { EINVAL };
-
-/* vmmvar.h: SVM intercept codes (exit reasons) */
-export const SVM_VMEXIT_INTR = 0x60;
-export const SVM_VMEXIT_VINTR = 0x64;
-export const SVM_VMEXIT_CPUID = 0x72;
-export const SVM_VMEXIT_HLT = 0x78;
-export const SVM_VMEXIT_INVLPGA = 0x7a;
-export const SVM_VMEXIT_IOIO = 0x7b;
-export const SVM_VMEXIT_MSR = 0x7c;
-export const SVM_VMEXIT_SHUTDOWN = 0x7f;
-export const SVM_VMEXIT_VMRUN = 0x80;
-export const SVM_VMEXIT_VMMCALL = 0x81;
-export const SVM_VMEXIT_VMLOAD = 0x82;
-export const SVM_VMEXIT_VMSAVE = 0x83;
-export const SVM_VMEXIT_STGI = 0x84;
-export const SVM_VMEXIT_CLGI = 0x85;
-export const SVM_VMEXIT_SKINIT = 0x86;
-export const SVM_VMEXIT_RDTSCP = 0x87;
-export const SVM_VMEXIT_ICEBP = 0x88;
-export const SVM_VMEXIT_MONITOR = 0x8a;
-export const SVM_VMEXIT_MWAIT = 0x8b;
-export const SVM_VMEXIT_MWAIT_CONDITIONAL = 0x8c;
-export const SVM_VMEXIT_XSETBV = 0x8d;
-export const SVM_VMEXIT_EFER_WRITE_TRAP = 0x8f;
-export const SVM_VMEXIT_CR0_WRITE_TRAP = 0x90;
-export const SVM_VMEXIT_CR4_WRITE_TRAP = 0x94;
-export const SVM_VMEXIT_NPF = 0x400;
-export const SVM_VMEXIT_VMGEXIT = 0x403;
-/* Additional VMEXIT codes used in SEV-ES/SNP in the GHCB */
-export const SEV_VMGEXIT_MMIO_READ = 0x80000001;
-export const SEV_VMGEXIT_MMIO_WRITE = 0x80000002;
-
-/* vmmvar.h: struct vm_exit_inout direction */
-export const VEI_DIR_OUT = 0;
-export const VEI_DIR_IN = 1;
-
-/* vmmvar.h: struct vm_exit_eptviolation */
-export const VEE_FAULT_INVALID = 0;
-export const VEE_FAULT_HANDLED = 1;
-export const VEE_FAULT_MMIO_ASSIST = 2;
-export const VEE_FAULT_PROTECT = 3;
-export const VEE_LEN_VALID = 0x1; /* vee_insn_len is valid */
-export const VEE_BYTES_VALID = 0x2; /* vee_insn_bytes is valid */
-
-/* vmmvar.h / vmm.h */
-export const VMM_MODE_RVI = 2;
-export const VCPU_STATE_STOPPED = 0;
-export const VCPU_INJECT_NONE = 0;
-export const VCPU_INJECT_EX = 2;
-export const VMM_EX_DB = 1;
-export const VMM_EX_GP = 13;
-
-/* dev/pv/pvreg.h */
-export const KVM_MSR_WALL_CLOCK = 0x4b564d00n;
-export const KVM_MSR_SYSTEM_TIME = 0x4b564d01n;
-export const PVCLOCK_FLAG_TSC_STABLE = 0x01;
-export const PVCLOCK_SYSTEM_TIME_ENABLE = 0x01n;
-/** sizeof(struct pvclock_time_info) (packed) */
-export const SIZEOF_PVCLOCK_TIME_INFO = 32n;
-/** sizeof(struct pvclock_wall_clock) (packed) */
-export const SIZEOF_PVCLOCK_WALL_CLOCK = 12n;
-
-/* specialreg.h / psl.h */
-export const MSR_EFER = 0xc0000080n;
-export const EFER_SVME = 0x00001000n; /* SVM enable */
-export const MSR_CR_PAT = 0x277n;
-export const PSL_T = 0x00000100n; /* trace enable bit */
+  type vm_exit_eptviolation,
+} from "./vmmvar";
 
 /** port-only: tsc_frequency is not modelled (only vc_pvclock_system_tsc_mul depends on it). */
 const tsc_frequency = 0n;
-
-/** struct vmcb, the fields the port reads or writes. */
-export interface vmcb {
-  v_exitcode: bigint; /* 070h */
-  v_exitinfo1: bigint; /* 078h */
-  v_exitinfo2: bigint; /* 080h */
-  v_ghcb_gpa: bigint; /* 0A0h */
-  v_eventinj: bigint; /* 0A8h */
-  v_n_bytes_fetched: number; /* 0D0h */
-  v_guest_ins_bytes: Uint8Array; /* 0D1h-0DFh */
-  v_efer: bigint; /* SSA 0D0h */
-  v_rflags: bigint; /* SSA 170h */
-  v_rip: bigint; /* SSA 178h */
-  v_rax: bigint; /* SSA 1F8h */
-}
-
-export interface vm_exit_eptviolation {
-  vee_fault_type: number; /* type of vm exit */
-  vee_insn_info: number; /* bitfield */
-  vee_insn_len: number; /* [VMX] instruction length */
-  vee_insn_bytes: Uint8Array; /* [SVM] bytes at {R,E,}IP */
-}
-
-/**
- * struct vm_exit_mmio (added by the proposed patch): an MMIO access an SEV-ES guest asks vmd(8) for with an MMIO
- * NAE event.
- */
-export interface vm_exit_mmio {
-  vem_gpa: bigint; /* GPA of the access */
-  vem_data_gpa: bigint; /* GPA of data (SW_SCRATCH) */
-  vem_size: bigint; /* Size of access in bytes */
-  vem_dir: number; /* Direction */
-}
-
-/**
- * struct vm_exit (the vei member of its union is not modelled; the union's members are separate objects here, the
- * exit handlers write the one vmd reads for the exit reason).
- */
-export interface vm_exit {
-  vee: vm_exit_eptviolation;
-  /** Only in trees with the proposed patch's vmmvar.h; unused by the others. */
-  vem: vm_exit_mmio;
-}
-
-export interface vcpu_gueststate {
-  vg_rax: bigint;
-  vg_rbx: bigint;
-  vg_rcx: bigint;
-  vg_rdx: bigint;
-  vg_rip: bigint;
-  /** uint32_t vg_exit_reason */
-  vg_exit_reason: number;
-  vg_rflags: bigint;
-}
-
-export interface vcpu_inject_event {
-  vie_vector: number;
-  vie_errorcode: number;
-  vie_type: number;
-}
-
-/** struct vcpu, the fields the port reads or writes. */
-export interface vcpu {
-  vc_parent: vm;
-  vc_id: number;
-  vc_vpid: number;
-  vc_state: number;
-  vc_virt_mode: number;
-  vc_control: vmcb;
-  vc_last_pcpu: number | null;
-  vc_exit: vm_exit;
-  vc_intr: number;
-  vc_irqready: number;
-  vc_gueststate: vcpu_gueststate;
-  vc_inject: vcpu_inject_event;
-  vc_pvclock_version: number; /* uint32_t */
-  vc_pvclock_system_gpa: bigint; /* paddr_t */
-  vc_pvclock_system_tsc_mul: number; /* uint32_t */
-  vc_shadow_pat: bigint;
-  vc_svm_ghcb_va: bigint; /* vaddr_t */
-  vc_sev: number;
-  vc_seves: number;
-}
 
 function new_vee(): vm_exit_eptviolation {
   return { vee_fault_type: 0, vee_insn_info: 0, vee_insn_len: 0, vee_insn_bytes: new Uint8Array(15) };
@@ -364,17 +253,28 @@ export function vmm_inject_db(vcpu: vcpu): number {
 /**
  * port-only model of uvm_fault_wire(map, start, end, access_type) (uvm/uvm_fault.c) for vmd's guest-memory
  * mapping: each page the machine backs is wired into vmd's pmap; a page it does not back fails with EFAULT.
- * uvm_fault enters the page with PMAP_CANFAIL; when pmap_enter fails it waits for memory (uvm_wait) and retries,
- * which the port does not model: the fault fails with pmap_enter's ENOMEM.
+ * uvm_fault enters the page with PMAP_CANFAIL; when pmap_enter fails (uvm_fault_lower):
+ *     if (uvm_swapisfull()) { return (ENOMEM); }
+ *     uvm_wait("flt_pmfail2"); return ERESTART;   (the fault is retried once memory was freed)
  */
 export function uvm_fault_wire(k: Kernel, map_pmap: pmap, start: bigint, end: bigint, access_type: number): number {
   for (let va = start; va < end; va += PAGE_SIZE) {
     const pa = k.machine.vmdVaToPa(va);
     if (pa === null) return EFAULT;
-    const ret = pmap_enter(k.pmap, map_pmap, va, pa, access_type, PMAP_WIRED | PMAP_CANFAIL);
-    if (ret) return ret;
+    if (pmap_enter(k.pmap, map_pmap, va, pa, access_type, PMAP_WIRED | PMAP_CANFAIL) !== 0) {
+      if (uvm_swapisfull(k)) return ENOMEM;
+      throw new Error("uvm_wait: the port frees no memory while a fault waits"); // uvm_wait("flt_pmfail2");
+    }
   }
   return 0;
+}
+
+/**
+ * port-only: uvm_swapisfull() (uvm/uvm_swap.c). A host whose pmap_pv_pool is limited (scenario host.pvEntries) is
+ * one out of memory and swap: nothing frees memory while a fault waits, so uvm_fault returns ENOMEM at once.
+ */
+export function uvm_swapisfull(k: Kernel): boolean {
+  return k.pmap.pmap_pv_pool_free !== null;
 }
 
 /**

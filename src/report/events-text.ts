@@ -59,7 +59,7 @@ export function eventText(e: Event): string {
 }
 
 export function stepText(s: Step): string {
-  const cpu = s.cpu === undefined ? "" : ` on cpu${s.cpu}`;
+  const cpu = (s.vcpu === undefined ? "" : ` by vcpu${s.vcpu}`) + (s.cpu === undefined ? "" : ` on cpu${s.cpu}`);
   switch (s.op) {
     case "access":
       return `access ${s.kind} ${s.size}B at gpa ${hex(s.gpa)}${s.walk ? " (guest page-table walk)" : ""}${cpu}`;

@@ -1,6 +1,14 @@
 // The JSON form of a scenario (`vmm-difffuzz.scenario/1`): decoding with field-by-field checks, and encoding.
 import { ErrorCollector, hex, hex32, InputError, Json, parseJsonText } from "./json-reader";
-import { SCENARIO_FORMAT, type CpuidRegs, type HostCpu, type MemRange, type Scenario, type Step } from "./types";
+import {
+  SCENARIO_FORMAT,
+  VMM_MAX_VCPUS_PER_VM,
+  type CpuidRegs,
+  type HostCpu,
+  type MemRange,
+  type Scenario,
+  type Step,
+} from "./types";
 import { checkScenario } from "./validate";
 
 const U32_MAX = 0xffffffffn;
@@ -37,16 +45,20 @@ function decodeRange(j: Json): MemRange {
   };
 }
 
-function optionalCpu(j: Json): { cpu?: number } {
-  return j.has("cpu") ? { cpu: j.field("cpu").integer(0, MAX_CPUS - 1) } : {};
+/** The optional fields every step has: the host CPU it runs on and the guest vcpu that takes it. */
+function optionalCpu(j: Json): { cpu?: number; vcpu?: number } {
+  return {
+    ...(j.has("cpu") ? { cpu: j.field("cpu").integer(0, MAX_CPUS - 1) } : {}),
+    ...(j.has("vcpu") ? { vcpu: j.field("vcpu").integer(0, VMM_MAX_VCPUS_PER_VM - 1) } : {}),
+  };
 }
 
 function decodeStep(j: Json): Step {
-  const op = j.object(["op", "gpa", "kind", "size", "walk", "write", "guestWrite", "cpu"]).op;
+  const op = j.object(["op", "gpa", "kind", "size", "walk", "write", "guestWrite", "cpu", "vcpu"]).op;
   const opJson = j.required("op");
   switch (opJson.oneOf(["access", "mmio-nae", "ghcb", "pvclock", "wallclock", "vmd-pvclock", "ghcb-msr"])) {
     case "access": {
-      j.object(["op", "gpa", "kind", "size", "walk", "cpu"]);
+      j.object(["op", "gpa", "kind", "size", "walk", "cpu", "vcpu"]);
       const walk = j.has("walk") ? { walk: j.field("walk").boolean() } : {};
       return {
         op: "access",
@@ -58,7 +70,7 @@ function decodeStep(j: Json): Step {
       };
     }
     case "mmio-nae":
-      j.object(["op", "gpa", "write", "size", "cpu"]);
+      j.object(["op", "gpa", "write", "size", "cpu", "vcpu"]);
       return {
         op: "mmio-nae",
         gpa: j.required("gpa").hex(),
@@ -67,7 +79,7 @@ function decodeStep(j: Json): Step {
         ...optionalCpu(j),
       };
     case "ghcb": {
-      j.object(["op", "gpa", "guestWrite", "cpu"]);
+      j.object(["op", "gpa", "guestWrite", "cpu", "vcpu"]);
       const guestWrite = j.has("guestWrite") ? { guestWrite: j.field("guestWrite").boolean() } : {};
       return { op: "ghcb", gpa: j.required("gpa").hex(), ...guestWrite, ...optionalCpu(j) };
     }
@@ -75,7 +87,7 @@ function decodeStep(j: Json): Step {
     case "wallclock":
     case "vmd-pvclock":
     case "ghcb-msr":
-      j.object(["op", "gpa", "cpu"]);
+      j.object(["op", "gpa", "cpu", "vcpu"]);
       return {
         op: op as "pvclock" | "wallclock" | "vmd-pvclock" | "ghcb-msr",
         gpa: j.required("gpa").hex(),
@@ -129,8 +141,9 @@ export function decodeScenarioJson(root: Json): Scenario {
   });
   const guestConfig = errors.try(() => {
     const guest = root.required("guest");
-    guest.object(["sev", "sevEs"]);
-    return { sev: guest.required("sev").boolean(), sevEs: guest.required("sevEs").boolean() };
+    guest.object(["sev", "sevEs", "vcpus"]);
+    const vcpus = guest.has("vcpus") ? { vcpus: guest.field("vcpus").integer(1, VMM_MAX_VCPUS_PER_VM) } : {};
+    return { sev: guest.required("sev").boolean(), sevEs: guest.required("sevEs").boolean(), ...vcpus };
   });
   const listOf = <T>(key: string, max: number, what: string, decode: (j: Json) => T): T[] | undefined =>
     errors.try(() => {
@@ -172,7 +185,7 @@ export function parseScenario(text: string, file = ""): Scenario {
 }
 
 function encodeStep(s: Step): Record<string, unknown> {
-  const cpu = s.cpu === undefined ? {} : { cpu: s.cpu };
+  const cpu = { ...(s.cpu === undefined ? {} : { cpu: s.cpu }), ...(s.vcpu === undefined ? {} : { vcpu: s.vcpu }) };
   switch (s.op) {
     case "access":
       return {
@@ -220,7 +233,7 @@ export function encodeScenario(s: Scenario): Record<string, unknown> {
       ...(s.host.pvEntries === undefined ? {} : { pvEntries: s.host.pvEntries }),
       ...(s.host.reductionReserved === undefined ? {} : { reductionReserved: s.host.reductionReserved }),
     },
-    guest: { sev: s.guest.sev, sevEs: s.guest.sevEs },
+    guest: { sev: s.guest.sev, sevEs: s.guest.sevEs, ...(s.guest.vcpus === undefined ? {} : { vcpus: s.guest.vcpus }) },
     memory: s.memory.map((m) => ({ gpa: hex(m.gpa), size: hex(m.size), type: m.type })),
     steps: s.steps.map(encodeStep),
   };

@@ -64,6 +64,10 @@ export function checkScenario(s: Scenario): Problem | null {
     if (step.cpu !== undefined && step.cpu >= s.host.cpus.length) {
       return { path: `${at}.cpu`, rule: `names host CPU ${step.cpu}, but host.cpus has ${s.host.cpus.length}` };
     }
+    const vcpus = s.guest.vcpus ?? 1;
+    if (step.vcpu !== undefined && step.vcpu >= vcpus) {
+      return { path: `${at}.vcpu`, rule: `names vcpu ${step.vcpu}, but the guest has ${vcpus} (guest.vcpus)` };
+    }
     if (step.op === "access" && (step.gpa & PAGE_MASK) + BigInt(step.size) > PAGE_SIZE) {
       return { path: `${at}.gpa`, rule: "an access must not cross a page boundary" };
     }

@@ -8,7 +8,7 @@ import { implementation } from "../../src/impls";
 import { getVariant } from "../../src/port/variants";
 import type { Scenario, Step } from "../../src/scenario/types";
 import { referenceFactory } from "../../reference";
-import { MMIO_BAR, PLAIN, kinds, scenario } from "../port/fixtures";
+import { MMIO_BAR, PLAIN, amdCpu, kinds, scenario } from "../port/fixtures";
 
 const RAM = 0x2000n;
 const touch: Step = { op: "access", gpa: RAM, kind: "read", size: 4 };
@@ -175,6 +175,14 @@ describe("host.pvEntries (pmap_pv_pool exhaustion)", () => {
 
   it("two per page: both map the page and agree", () => {
     expect(signatures(withPool(2, [touch]), "proposed")).toEqual(["pte-bits|both|bits:0x400|plain"]);
+  });
+
+  it("entering again an entry that maps the page keeps no new entry: both retry until no progress", () => {
+    // PhysAddrSize 1: every frame sets bits the CPU reserves, so the access faults again after each mapping.
+    const sc = withPool(3, [touch]);
+    sc.host.cpus = [amdCpu({ addrSizes: 0x3001, cbit: 47, red: 1 })];
+    for (const impl of ["proposed", "reference"]) expect(eventsOn(impl, sc)[0]!.at(-1)?.kind).toBe("no-progress");
+    expect(signatures(sc, "proposed").filter((s) => !s.startsWith("pte-bits"))).toEqual([]);
   });
 
   it("an empty pool and the MMIO marker entry: pmap_enter(…, 0) panics though the page is not managed", () => {

@@ -162,6 +162,25 @@ describe("minimize: real hosts first", () => {
     expect(minimize(start, test, OPTIONS).scenario.host.cpus[0]).not.toEqual(zen2);
   });
 
+  it("drains the pool further when a real host needs a smaller one to show the finding", () => {
+    // PhysAddrSize 12: every frame sets bits the CPU reserves, so the page faults again, and entering it again with
+    // no entry left panics. On a real CPU the page is mapped at once: the panic needs one entry fewer.
+    const start = scenario({
+      cpus: [amdCpu({ addrSizes: 0x300c, cbit: 47, red: 5 })],
+      guest: { sev: false, sevEs: false },
+      steps: [{ op: "access", gpa: 0x1000n, kind: "read", size: 4 }],
+    });
+    start.host.pvEntries = 2;
+    const signature = "host-crash|A|kernel|plain";
+    const { test } = shows(implementation("proposed"), implementation("reference"), signature);
+    expect(test(start)).toBe(true);
+    const zen2 = catalogEntryNamed("zen2-rome")!.cpu;
+    expect(test({ ...start, host: { ...start.host, cpus: [zen2] } })).toBe(false);
+    const r = minimize(start, test, { ...OPTIONS, realHosts: [zen2] });
+    expect(r.scenario.host.cpus).toEqual([zen2]);
+    expect(r.scenario.host.pvEntries).toBe(1);
+  });
+
   it("tries the catalog's CPUs, then the QEMU guest view, as profiles", () => {
     expect(minimizerProfiles().slice(0, CATALOG.length)).toEqual(CATALOG.map((e) => e.cpu));
     expect(realHostProfiles()).toEqual(CATALOG.map((e) => e.cpu));

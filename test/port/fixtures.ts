@@ -5,8 +5,9 @@ import { CContext } from "../../src/port/c";
 import { cpu_set_vendor, CPUID, new_cpu_info } from "../../src/port/identcpu";
 import { newGlobals, type Kernel, type Tree } from "../../src/port/kernel";
 import { pmap_bootstrap_env, pmap_create, PMAP_TYPE_RVI } from "../../src/port/pmap";
-import { VM_MEM_MMIO, VM_MEM_RAM, VM_MEM_RESERVED, type vm, type vm_mem_range } from "../../src/port/vmm";
-import { new_vcpu, type vcpu } from "../../src/port/vmm_machdep";
+import { VM_MEM_MMIO, VM_MEM_RAM, VM_MEM_RESERVED, type vm, type vm_mem_range } from "../../src/port/vmm_h";
+import type { vcpu } from "../../src/port/vmmvar";
+import { new_vcpu } from "../../src/port/vmm_machdep";
 import { prePatch } from "../../src/port/variants/pre-patch";
 import type { CpuidRegs, CpuidTable, GuestConfig, HostCpu, MemRange, Scenario, Step } from "../../src/scenario/types";
 

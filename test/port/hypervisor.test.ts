@@ -3,7 +3,7 @@ import type { Event } from "../../src/cpu/events";
 import { GUEST_BACKING_BASE, Machine } from "../../src/cpu/machine";
 import { runScenario } from "../../src/cpu/vcpu";
 import { PortHypervisor } from "../../src/port/hypervisor";
-import { EINVAL } from "../../src/port/vmm";
+import { EINVAL } from "../../src/port/errno";
 import { posted } from "../../src/port/variants/posted";
 import { prePatch } from "../../src/port/variants/pre-patch";
 import type { Scenario, Step } from "../../src/scenario/types";
@@ -27,20 +27,20 @@ describe("createVm", () => {
     expect(h.createVm()).toBe(0);
     expect(h.k.cpus).toHaveLength(1);
     expect(h.k.cpus[0]!.ci_vmm_cap.vcc_svm.svm_decode_assist).toBe(1);
-    expect(h.vcpuSevEs()).toBe(true);
+    expect(h.vcpuSevEs(0)).toBe(true);
     expect(h.state.vm!.vm_memranges[3]).toMatchObject({ vmr_gpa: 0xf0000000n, vmr_type: 2 });
   });
 
   it("has an empty NPT before the VM exists and reports no SEV-ES", () => {
     const h = hv(scenario({}));
     expect(h.npt.size).toBe(0);
-    expect(h.vcpuSevEs()).toBe(false);
+    expect(h.vcpuSevEs(0)).toBe(false);
   });
 
   it("fails with EINVAL when the ranges carry no memory (memsize 0)", () => {
     const h = hv(scenario({ memory: [{ gpa: 0xf0000000n, size: 0x1000n, type: "mmio" }] }));
     expect(h.createVm()).toBe(EINVAL);
-    expect(h.vcpuSevEs()).toBe(false);
+    expect(h.vcpuSevEs(0)).toBe(false);
   });
 
   it("fails (vmd) for an SEV guest when the kernel reports C-bit position 0", () => {
@@ -59,7 +59,7 @@ describe("createVm", () => {
   it("runs SEV-ES without SEV as vmm would: vc_seves set, no C-bit check and no PSP launch", () => {
     const h = hv(scenario({ guest: { sev: false, sevEs: true }, memEncrypt: false }));
     expect(h.createVm()).toBe(0);
-    expect(h.vcpuSevEs()).toBe(true);
+    expect(h.vcpuSevEs(0)).toBe(true);
   });
 
   it("takes the globals of the last CPU identified", () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  CPUV_AMD,
-  CPUV_INTEL,
-  CPUV_UNKNOWN,
-  CPUV_VIA,
-  cpu_set_vendor,
-  identifycpu,
-  new_cpu_info,
-} from "../../src/port/identcpu";
+import { CPUV_AMD, CPUV_INTEL, CPUV_UNKNOWN, CPUV_VIA } from "../../src/port/cpu_h";
+import { cpu_set_vendor, identifycpu, new_cpu_info } from "../../src/port/identcpu";
 import { posted } from "../../src/port/variants/posted";
 import { prePatch } from "../../src/port/variants/pre-patch";
 import { amdCpu, EPYC_9124, kernelFor, leaf, MATISSE, scenario } from "./fixtures";

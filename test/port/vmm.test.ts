@@ -1,22 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { PMAP_TYPE_RVI } from "../../src/port/pmap";
+import { EINVAL } from "../../src/port/errno";
 import {
-  EINVAL,
   VMM_MAX_VM_MEM_SIZE,
-  VMM_MEM_TYPE_MMIO,
-  VMM_MEM_TYPE_REGULAR,
-  VMM_MEM_TYPE_UNKNOWN,
   VM_MEM_MMIO,
   VM_MEM_RAM,
   VM_MEM_RESERVED,
+  type vm,
+  type vm_create_params,
+  type vm_mem_range,
+} from "../../src/port/vmm_h";
+import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, VMM_MEM_TYPE_UNKNOWN } from "../../src/port/vmmvar";
+import {
   vm_create,
   vm_create_check_mem_ranges,
   vmm_get_guest_memtype,
   vmm_gpa_is_valid,
   vmm_translate_gpa,
-  type vm,
-  type vm_create_params,
-  type vm_mem_range,
 } from "../../src/port/vmm";
 import { new_vcpu, vcpu_init } from "../../src/port/vmm_machdep";
 import { kernelFor, scenario, SEV_ES, vmFor } from "./fixtures";

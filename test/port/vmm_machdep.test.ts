@@ -2,17 +2,12 @@ import { describe, expect, it } from "vitest";
 import { GUEST_BACKING_BASE, HostCrash, VMD_VA_BASE } from "../../src/cpu/machine";
 import type { Kernel, Tree } from "../../src/port/kernel";
 import { PG_PVLIST, PG_W, PMAP_DIRECT_MAP, PROT_EXEC, PROT_READ, PROT_WRITE, pmap_enter } from "../../src/port/pmap";
-import { VM_MEM_RAM, type vm_create_params } from "../../src/port/vmm";
+import { EAGAIN, EFAULT, EINVAL } from "../../src/port/errno";
+import { PSL_T } from "../../src/port/psl";
+import { KVM_MSR_SYSTEM_TIME, KVM_MSR_WALL_CLOCK } from "../../src/port/pvreg";
+import { EFER_SVME, MSR_CR_PAT, MSR_EFER } from "../../src/port/specialreg";
+import { VM_MEM_RAM, type vm_create_params } from "../../src/port/vmm_h";
 import {
-  EAGAIN,
-  EFAULT,
-  EFER_SVME,
-  EINVAL,
-  KVM_MSR_SYSTEM_TIME,
-  KVM_MSR_WALL_CLOCK,
-  MSR_CR_PAT,
-  MSR_EFER,
-  PSL_T,
   SEV_VMGEXIT_MMIO_READ,
   SVM_VMEXIT_CPUID,
   SVM_VMEXIT_HLT,
@@ -27,6 +22,9 @@ import {
   VEE_FAULT_MMIO_ASSIST,
   VMM_EX_DB,
   VMM_EX_GP,
+  type vcpu,
+} from "../../src/port/vmmvar";
+import {
   ghcb_load,
   ghcb_store,
   svm_fault_page,
@@ -47,7 +45,6 @@ import {
   vmm_pat_is_valid,
   vmm_pv_wall_clock,
   vmm_update_pvclock,
-  type vcpu,
 } from "../../src/port/vmm_machdep";
 import { prePatch } from "../../src/port/variants/pre-patch";
 import type { GuestConfig, Scenario } from "../../src/scenario/types";

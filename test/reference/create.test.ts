@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { maskOf } from "../../reference/bits";
 import {
+  VMM_UP_ONLY,
+  vcpuCountValid,
   cBitReported,
   createDecision,
   sevEsIsSev,
@@ -17,8 +19,24 @@ const SEV: GuestConfig = { sev: true, sevEs: false };
 const SEV_ES: GuestConfig = { sev: true, sevEs: true };
 
 function input(over: Partial<CreateInput> = {}): CreateInput {
-  return { memory: VMD_MAP, guest: SEV_ES, cpus: [view(EPYC_9124)], pspLaunchStart: () => true, ...over };
+  return { memory: VMD_MAP, guest: SEV_ES, maxVcpus: 1, cpus: [view(EPYC_9124)], pspLaunchStart: () => true, ...over };
 }
+
+describe("vcpuCountValid", () => {
+  it("accepts one vcpu only under vmm's UP-only contract, and up to the limit under a wider one", () => {
+    expect(vcpuCountValid(1, VMM_UP_ONLY)).toBe(true);
+    expect(vcpuCountValid(2, VMM_UP_ONLY)).toBe(false);
+    expect(vcpuCountValid(0, VMM_UP_ONLY)).toBe(false);
+    expect(vcpuCountValid(64, 64)).toBe(true);
+    expect(vcpuCountValid(65, 64)).toBe(false);
+  });
+
+  it("refuses a VM of two vcpus with EINVAL before the SEV checks, naming the rule", () => {
+    const d = createDecision(input({ guest: { ...SEV_ES, vcpus: 2 }, pspLaunchStart: () => false }));
+    expect(d).toMatchObject({ ok: false, errno: EINVAL, rule: "vcpuCountValid" });
+    expect(createDecision(input({ guest: { ...SEV_ES, vcpus: 2 }, maxVcpus: 2 })).ok).toBe(true);
+  });
+});
 
 describe("sevEsIsSev", () => {
   it("refuses SEV-ES without SEV and accepts every other combination", () => {

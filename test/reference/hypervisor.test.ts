@@ -89,7 +89,7 @@ describe("reference hypervisor: VM creation", () => {
     const make = (s: ReturnType<typeof scenario>) => {
       const hv = new ReferenceHypervisor(new Machine(s), s);
       hv.createVm();
-      return [hv.vcpuSevEs(), hv.refusal()];
+      return [hv.vcpuSevEs(0), hv.refusal()];
     };
     expect(make(scenario({}))).toEqual([true, null]);
     expect(make(scenario({ guest: "sev" }))).toEqual([false, null]);
@@ -228,12 +228,12 @@ describe("reference hypervisor: VMGEXIT", () => {
     const sc = scenario({ steps: [] });
     const hv = referenceFactory(new Machine(sc), sc);
     expect(hv.createVm()).toBe(0);
-    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0)).toEqual({ kind: "resume-msr", ghcbMsr: 0x1010n });
-    expect(hv.handleExit({ code: 0x403, ghcbMsr: (1n << 32n) | (3n << 30n) | 0x004n }, 0)).toEqual({
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x1010n }, 0, 0)).toEqual({ kind: "resume-msr", ghcbMsr: 0x1010n });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: (1n << 32n) | (3n << 30n) | 0x004n }, 0, 0)).toEqual({
       kind: "resume-msr",
       ghcbMsr: (3n << 30n) | 0x005n,
     });
-    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x100n }, 0)).toEqual({ kind: "error", errno: EINVAL });
+    expect(hv.handleExit({ code: 0x403, ghcbMsr: 0x100n }, 0, 0)).toEqual({ kind: "error", errno: EINVAL });
   });
 
   it("passes an MMIO NAE event for an MMIO GPA to vmd", () => {

@@ -126,6 +126,7 @@ describe("reservedOnEveryCpu", () => {
         const d = createDecision({
           memory: VMD_MAP,
           guest: { sev: true, sevEs: true },
+          maxVcpus: 1,
           cpus: cpus.map((c) => view(c, hardwareOf(c, memEncrypt, HOST_RAM).encryptionActive)),
           pspLaunchStart: () => true,
         });

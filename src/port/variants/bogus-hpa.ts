@@ -2,21 +2,19 @@
 // RAM without reserved bits, the reviewer's other suggestion on tech@ ("force it to some completely bogus HPA"). The
 // diff is bogus-hpa.diff beside this file; identifycpu and everything else are the posted patch's.
 import { u64sub } from "../c";
+import { EAGAIN, EINVAL } from "../errno";
 import { curcpu, type Kernel } from "../kernel";
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, pmap_enter, trunc_page } from "../pmap";
-import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype, vmm_gpa_is_valid } from "../vmm";
+import { vmm_get_guest_memtype, vmm_gpa_is_valid } from "../vmm";
+import { memset_vee, svm_fault_page, svm_handle_vmgexit, vcpu_init_svm } from "../vmm_machdep";
 import {
-  EAGAIN,
-  EINVAL,
+  VMM_MEM_TYPE_MMIO,
+  VMM_MEM_TYPE_REGULAR,
   VEE_BYTES_VALID,
   VEE_FAULT_HANDLED,
   VEE_FAULT_MMIO_ASSIST,
-  memset_vee,
-  svm_fault_page,
-  svm_handle_vmgexit,
-  vcpu_init_svm,
   type vcpu,
-} from "../vmm_machdep";
+} from "../vmmvar";
 import { HPA_SHIFT_SITE, HPA_SUB_SITE, identifycpu } from "./posted";
 import { portVariant } from "./variant";
 

@@ -5,11 +5,12 @@ import { prePatch } from "./pre-patch";
 import { proposed } from "./proposed";
 import { SERIES_PREFIXES } from "./series";
 import { protNone } from "./prot-none";
+import { smp } from "./smp";
 import type { PortVariant } from "./variant";
 
 export type { PortVariant } from "./variant";
 
-const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed, ...SERIES_PREFIXES, protNone, bogusHpa];
+const REGISTRY: readonly PortVariant[] = [prePatch, posted, proposed, ...SERIES_PREFIXES, protNone, bogusHpa, smp];
 
 /** The variant named `name`; throws with the known names for an unknown one. */
 export function getVariant(name: string): PortVariant {

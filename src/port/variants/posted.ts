@@ -11,22 +11,22 @@
  * Deliberate differences: those of identcpu.ts and vmm_machdep.ts.
  */
 import { int, u64sub } from "../c";
-import { CPUID, CPUID_AMD_SEV_CAP, CPUV_AMD, CPUV_INTEL, type cpu_info } from "../identcpu";
+import { CPUV_AMD, CPUV_INTEL, type cpu_info } from "../cpu_h";
+import { EAGAIN, EINVAL } from "../errno";
+import { CPUID } from "../identcpu";
 import { curcpu, type Kernel } from "../kernel";
 import { PROT_EXEC, PROT_READ, PROT_WRITE, pmap_enter, trunc_page } from "../pmap";
-import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype, vmm_gpa_is_valid } from "../vmm";
+import { CPUID_AMD_SEV_CAP } from "../specialreg";
+import { vmm_get_guest_memtype, vmm_gpa_is_valid } from "../vmm";
+import { memset_vee, svm_fault_page, svm_handle_vmgexit, vcpu_init_svm } from "../vmm_machdep";
 import {
-  EAGAIN,
-  EINVAL,
   VEE_BYTES_VALID,
   VEE_FAULT_HANDLED,
   VEE_FAULT_MMIO_ASSIST,
-  memset_vee,
-  svm_fault_page,
-  svm_handle_vmgexit,
-  vcpu_init_svm,
   type vcpu,
-} from "../vmm_machdep";
+  VMM_MEM_TYPE_MMIO,
+  VMM_MEM_TYPE_REGULAR,
+} from "../vmmvar";
 import { portVariant } from "./variant";
 
 /** Where the port reports undefined behaviour of the patch's shift. */

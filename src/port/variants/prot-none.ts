@@ -2,21 +2,19 @@
 // question on tech@ ("why not just use PROT_NONE for the mapping"). The diff is prot-none.diff beside this file;
 // identifycpu and everything else are the posted patch's. `+` lines are the diff's, the rest the posted patch's.
 import { u64sub } from "../c";
+import { EAGAIN, EINVAL } from "../errno";
 import { curcpu, type Kernel } from "../kernel";
 import { PROT_NONE, pmap_enter, trunc_page } from "../pmap";
-import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype, vmm_gpa_is_valid } from "../vmm";
+import { vmm_get_guest_memtype, vmm_gpa_is_valid } from "../vmm";
+import { memset_vee, svm_fault_page, svm_handle_vmgexit, vcpu_init_svm } from "../vmm_machdep";
 import {
-  EAGAIN,
-  EINVAL,
+  VMM_MEM_TYPE_MMIO,
+  VMM_MEM_TYPE_REGULAR,
   VEE_BYTES_VALID,
   VEE_FAULT_HANDLED,
   VEE_FAULT_MMIO_ASSIST,
-  memset_vee,
-  svm_fault_page,
-  svm_handle_vmgexit,
-  vcpu_init_svm,
   type vcpu,
-} from "../vmm_machdep";
+} from "../vmmvar";
 import { HPA_ONE_SHIFT_SITE, HPA_SHIFT_SITE, HPA_SUB_SITE, identifycpu } from "./posted";
 import { portVariant } from "./variant";
 

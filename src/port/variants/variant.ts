@@ -10,8 +10,25 @@ export interface PortVariant {
   readonly tree: Tree;
   /** `(machine, scenario) => Hypervisor` whose name is the variant's name. */
   readonly factory: HypervisorFactory;
+  /**
+   * The reference it is compared with by default: `reference`, or `reference-smp` for a what-if whose vmm contract
+   * differs; and whether the tree before the patch is its baseline (not for a what-if it cannot run alike).
+   */
+  readonly against: "reference" | "reference-smp";
+  readonly prePatchBaseline: boolean;
 }
 
-export function portVariant(description: string, tree: Tree): PortVariant {
-  return Object.freeze({ name: tree.name, description, tree, factory: portFactory(tree) });
+export function portVariant(
+  description: string,
+  tree: Tree,
+  options: { against?: PortVariant["against"]; prePatchBaseline?: boolean } = {},
+): PortVariant {
+  return Object.freeze({
+    name: tree.name,
+    description,
+    tree,
+    factory: portFactory(tree),
+    against: options.against ?? "reference",
+    prePatchBaseline: options.prePatchBaseline ?? true,
+  });
 }

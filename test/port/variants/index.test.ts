@@ -4,7 +4,7 @@ import { getVariant, variantNames } from "../../../src/port/variants";
 import { scenario } from "../fixtures";
 
 describe("the variant registry", () => {
-  it("lists pre-patch, posted, proposed, the prefixes of the patch series and the reviewer's alternatives", () => {
+  it("lists pre-patch, posted, proposed, the prefixes of the patch series, the reviewer's alternatives and the smp what-if", () => {
     expect(variantNames()).toEqual([
       "pre-patch",
       "posted",
@@ -12,6 +12,7 @@ describe("the variant registry", () => {
       ...["1", "2", "3", "4", "5", "6", "7", "8"].map((n) => `series-${n}`),
       "prot-none",
       "bogus-hpa",
+      "smp",
     ]);
   });
 
@@ -27,7 +28,7 @@ describe("the variant registry", () => {
 
   it("rejects an unknown name and lists the known ones", () => {
     expect(() => getVariant("committed")).toThrow(
-      /unknown port variant "committed" \(known: pre-patch, posted, proposed, series-1, .*series-8, prot-none, bogus-hpa\)/,
+      /unknown port variant "committed" \(known: pre-patch, posted, proposed, series-1, .*series-8, prot-none, bogus-hpa, smp\)/,
     );
   });
 });

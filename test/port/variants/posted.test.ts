@@ -2,12 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { Event } from "../../../src/cpu/events";
 import { runScenario } from "../../../src/cpu/vcpu";
 import { PG_N, PG_PVLIST, PG_WC } from "../../../src/port/pmap";
-import {
-  EAGAIN,
-  VEE_FAULT_HANDLED,
-  VEE_FAULT_MMIO_ASSIST,
-  svm_handle_np_fault as prePatchNpf,
-} from "../../../src/port/vmm_machdep";
+import { EAGAIN } from "../../../src/port/errno";
+import { VEE_FAULT_HANDLED, VEE_FAULT_MMIO_ASSIST } from "../../../src/port/vmmvar";
+import { svm_handle_np_fault as prePatchNpf } from "../../../src/port/vmm_machdep";
 import { HPA_SHIFT_SITE, identifycpu, posted, svm_handle_np_fault } from "../../../src/port/variants/posted";
 import { prePatch } from "../../../src/port/variants/pre-patch";
 import type { HostCpu, Scenario } from "../../../src/scenario/types";

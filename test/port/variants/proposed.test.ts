@@ -26,9 +26,8 @@ import {
   vmm_gpa_is_valid,
 } from "../../../src/port/variants/proposed";
 import { PMAP_DIRECT_MAP } from "../../../src/port/pmap";
-import { EINVAL, vmm_gpa_is_valid as sharedGpaIsValid } from "../../../src/port/vmm";
+import { EINVAL, EAGAIN } from "../../../src/port/errno";
 import {
-  EAGAIN,
   SEV_VMGEXIT_MMIO_READ,
   SEV_VMGEXIT_MMIO_WRITE,
   SVM_VMEXIT_VMGEXIT,
@@ -36,9 +35,9 @@ import {
   VEE_FAULT_MMIO_ASSIST,
   VEI_DIR_IN,
   VEI_DIR_OUT,
-  svm_handle_vmgexit as sharedVmgexit,
-  vcpu_init_svm as sharedInitSvm,
-} from "../../../src/port/vmm_machdep";
+} from "../../../src/port/vmmvar";
+import { vmm_gpa_is_valid as sharedGpaIsValid } from "../../../src/port/vmm";
+import { svm_handle_vmgexit as sharedVmgexit, vcpu_init_svm as sharedInitSvm } from "../../../src/port/vmm_machdep";
 import { hostCpusOf } from "../../../reference/hypervisor";
 import { sevEsMmioMask } from "../../../reference/create";
 import type { HostCpu, Scenario, Step } from "../../../src/scenario/types";

@@ -21,7 +21,8 @@ import { parseScenario } from "../../../src/scenario/codec";
 import type { Scenario, Step } from "../../../src/scenario/types";
 import { corpusFiles } from "../../../src/store/corpus";
 import { CrashStore } from "../../../src/store/crash-store";
-import { EAGAIN, SEV_VMGEXIT_MMIO_READ } from "../../../src/port/vmm_machdep";
+import { EAGAIN } from "../../../src/port/errno";
+import { SEV_VMGEXIT_MMIO_READ } from "../../../src/port/vmmvar";
 import { MMIO_BAR, scenario } from "../fixtures";
 
 const SERIES_DIR = join(__dirname, "../../../src/port/variants/series");

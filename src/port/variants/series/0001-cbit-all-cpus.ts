@@ -8,8 +8,10 @@
  * the boot CPU first (hypervisor.ts createVm).
  */
 import { int } from "../../c";
-import { CPUID, CPUID_AMD_SEV_CAP, CPUV_AMD, CPUV_INTEL, type cpu_info } from "../../identcpu";
+import { CPUV_AMD, CPUV_INTEL, type cpu_info } from "../../cpu_h";
+import { CPUID } from "../../identcpu";
 import type { Kernel } from "../../kernel";
+import { CPUID_AMD_SEV_CAP } from "../../specialreg";
 import { prePatch } from "../pre-patch";
 import { portVariant } from "../variant";
 

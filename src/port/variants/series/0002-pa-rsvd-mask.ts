@@ -14,11 +14,13 @@
  *  - cpu_sev_guestmode is 0: the port's kernel is a host, never an SEV guest.
  */
 import { int, ref, u64not, u64sub } from "../../c";
-import { CPUID, CPUID_AMD_SEV_CAP, CPUV_AMD, CPUV_INTEL, type cpu_info } from "../../identcpu";
+import { CPUV_AMD, CPUV_INTEL, type cpu_info } from "../../cpu_h";
+import { CPUID } from "../../identcpu";
 import type { Kernel } from "../../kernel";
 import { PAGE_SHIFT } from "../../pmap";
-import { portVariant } from "../variant";
+import { CPUID_AMD_SEV_CAP } from "../../specialreg";
 import { CPU_IS_PRIMARY, series1 } from "./0001-cbit-all-cpus";
+import { portVariant } from "../variant";
 
 /** specialreg.h: #define MSR_SYS_CFG 0xc0010010 (System Configuration), as the tree has it. */
 export const MSR_SYS_CFG = 0xc0010010;

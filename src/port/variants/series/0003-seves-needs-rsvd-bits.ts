@@ -7,11 +7,12 @@
  *
  * Deliberate differences: those of vmm_machdep.ts.
  */
+import { EINVAL } from "../../errno";
 import type { Kernel } from "../../kernel";
-import type { vm_create_params } from "../../vmm";
-import { EINVAL, type vcpu } from "../../vmm_machdep";
-import { portVariant } from "../variant";
+import type { vm_create_params } from "../../vmm_h";
+import type { vcpu } from "../../vmmvar";
 import { series2 } from "./0002-pa-rsvd-mask";
+import { portVariant } from "../variant";
 
 /**
  * vcpu_init_svm, with 0003.

@@ -7,10 +7,10 @@
  * Deliberate differences: those of vmm.ts.
  */
 import { u64add, u64sub } from "../../c";
-import { VM_MEM_MMIO, type vm_mem_range } from "../../vmm";
-import type { vcpu } from "../../vmm_machdep";
-import { portVariant } from "../variant";
+import { VM_MEM_MMIO, type vm_mem_range } from "../../vmm_h";
+import type { vcpu } from "../../vmmvar";
 import { series3 } from "./0003-seves-needs-rsvd-bits";
+import { portVariant } from "../variant";
 
 /**
  * vmm_gpa_is_valid, with 0004.

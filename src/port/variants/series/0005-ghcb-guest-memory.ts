@@ -7,23 +7,15 @@
  * Deliberate differences: those of vmm_machdep.ts.
  */
 import { ref, u32, u32of64, u64not } from "../../c";
+import { EINVAL } from "../../errno";
 import { MSR_PROTO_CPUID_REQ, MSR_PROTO_CPUID_RESP, MSR_PROTO_TERMINATE } from "../../ghcb";
 import type { Kernel } from "../../kernel";
 import { PG_FRAME, PMAP_DIRECT_MAP, pmap_extract } from "../../pmap";
-import { VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype } from "../../vmm";
-import {
-  EINVAL,
-  SVM_VMEXIT_CPUID,
-  SVM_VMEXIT_IOIO,
-  SVM_VMEXIT_MSR,
-  svm_handle_msr,
-  svm_vmgexit_sync_guest,
-  svm_vmgexit_sync_host,
-  vmm_handle_cpuid,
-  type vcpu,
-} from "../../vmm_machdep";
-import { portVariant } from "../variant";
+import { vmm_get_guest_memtype } from "../../vmm";
+import { svm_handle_msr, svm_vmgexit_sync_guest, svm_vmgexit_sync_host, vmm_handle_cpuid } from "../../vmm_machdep";
+import { VMM_MEM_TYPE_REGULAR, SVM_VMEXIT_CPUID, SVM_VMEXIT_IOIO, SVM_VMEXIT_MSR, type vcpu } from "../../vmmvar";
 import { series4 } from "./0004-gpa-is-valid-no-mmio";
+import { portVariant } from "../variant";
 
 /**
  * svm_handle_vmgexit, with 0005.

@@ -7,21 +7,21 @@
  *
  * Deliberate differences: those of vmm_machdep.ts.
  */
+import { EAGAIN, EINVAL } from "../../errno";
 import { curcpu, type Kernel } from "../../kernel";
 import { PMAP_CANFAIL, PROT_EXEC, PROT_READ, PROT_WRITE, pmap_enter, trunc_page } from "../../pmap";
-import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype } from "../../vmm";
+import { vmm_get_guest_memtype } from "../../vmm";
+import { memset_vee, svm_fault_page } from "../../vmm_machdep";
 import {
-  EAGAIN,
-  EINVAL,
+  VMM_MEM_TYPE_MMIO,
+  VMM_MEM_TYPE_REGULAR,
   VEE_BYTES_VALID,
   VEE_FAULT_HANDLED,
   VEE_FAULT_MMIO_ASSIST,
-  memset_vee,
-  svm_fault_page,
   type vcpu,
-} from "../../vmm_machdep";
-import { portVariant } from "../variant";
+} from "../../vmmvar";
 import { series6 } from "./0006-ghcb-every-vmgexit";
+import { portVariant } from "../variant";
 
 /**
  * svm_handle_np_fault, with 0007.

@@ -12,6 +12,7 @@
  * the C makes (guest RAM, unobserved).
  */
 import { ref, u32, u32of64, u64not, u64sub } from "../../c";
+import { EAGAIN, EINVAL } from "../../errno";
 import {
   GHCB_RAX,
   GHCB_RBX,
@@ -32,10 +33,11 @@ import {
 } from "../../ghcb";
 import type { Kernel } from "../../kernel";
 import { PG_FRAME, PMAP_DIRECT_MAP, pmap_extract } from "../../pmap";
-import { VMM_MEM_TYPE_MMIO, VMM_MEM_TYPE_REGULAR, vmm_get_guest_memtype } from "../../vmm";
+import { vmm_get_guest_memtype } from "../../vmm";
+import { ghcb_load, ghcb_store, svm_handle_msr, svm_vmgexit_sync_guest, vmm_handle_cpuid } from "../../vmm_machdep";
 import {
-  EAGAIN,
-  EINVAL,
+  VMM_MEM_TYPE_MMIO,
+  VMM_MEM_TYPE_REGULAR,
   SEV_VMGEXIT_MMIO_READ,
   SEV_VMGEXIT_MMIO_WRITE,
   SVM_VMEXIT_CPUID,
@@ -44,15 +46,10 @@ import {
   VEI_DIR_IN,
   VEI_DIR_OUT,
   VMM_EX_GP,
-  ghcb_load,
-  ghcb_store,
-  svm_handle_msr,
-  svm_vmgexit_sync_guest,
-  vmm_handle_cpuid,
   type vcpu,
-} from "../../vmm_machdep";
-import { portVariant } from "../variant";
+} from "../../vmmvar";
 import { series7 } from "./0007-npf-mmio-rsvd-bits";
+import { portVariant } from "../variant";
 
 /** struct ghcb_sa (ghcb.h,v 1.5): offsetof(struct ghcb_sa, v_sharedbuf), the shared buffer at 800h-FEFh. */
 export const GHCB_OFFSETOF_SHAREDBUF = 0x800n;
