@@ -4,11 +4,12 @@ import type { CpuidRegs, GuestConfig, HostConfig, MemRange, Scenario } from "../
 import type { Event, HostAccessPurpose, Memory } from "./events";
 import type { CpuHardware } from "./hardware";
 import { hostStateOf, type HostState } from "./host-state";
+import { GUEST_BACKING_BASE, hostRamNeeded } from "../scenario/host-ram";
+
+export { GUEST_BACKING_BASE, hostRamNeeded };
 
 const ZERO_LEAF: CpuidRegs = Object.freeze({ eax: 0, ebx: 0, ecx: 0, edx: 0 });
 
-/** Host physical address where the frames backing guest memory start (never frame 0). */
-export const GUEST_BACKING_BASE = 0x10000000n;
 /** vmd(8)'s user virtual address of the first guest memory range; the ranges follow each other. */
 export const VMD_VA_BASE = 0x0000600000000000n;
 
@@ -189,9 +190,4 @@ function layoutGuestMemory(memory: MemRange[]): Backing[] {
     va += m.size;
     return r;
   });
-}
-
-/** The guest memory a scenario needs backed by host RAM, above GUEST_BACKING_BASE. */
-export function hostRamNeeded(memory: MemRange[]): bigint {
-  return memory.reduce((sum, m) => (m.type === "mmio" ? sum : sum + m.size), GUEST_BACKING_BASE);
 }

@@ -1,4 +1,4 @@
-// fast-check arbitraries for the scenario space (space.ts): the same choices and weights as the seeded sampler,
+// fast-check arbitraries for the scenario space (space/): the same choices and weights as the seeded sampler,
 // generated without fast-check's own bias, and shrinking toward option 0 of every choice (one CPU of a real
 // profile, fewest ranges, fewest steps).
 import fc from "fast-check";
@@ -145,14 +145,15 @@ export function memoryMapArbitrary(options?: Partial<GeneratorOptions>): fc.Arbi
   return arbitraryOf(memoryMapGen(resolveGeneratorOptions(options)));
 }
 
-/** Steps for a given map, guest kind and number of host CPUs. */
+/** Steps for a given map, guest kind, number of host CPUs and of vcpus. */
 export function stepsArbitrary(
   memory: readonly MemRange[],
   kind: GuestKind,
   cpuCount = 1,
   options?: Partial<GeneratorOptions>,
+  vcpus = 1,
 ): fc.Arbitrary<Step[]> {
   return arbitraryOf(stepPlansGen(resolveGeneratorOptions(options))).map((plans) =>
-    resolveSteps(plans, memory, kind === "sev-es", cpuCount),
+    resolveSteps(plans, memory, kind === "sev-es", cpuCount, vcpus),
   );
 }

@@ -1,4 +1,4 @@
-// Raw fuzzer bytes to a scenario: the scenario space (space.ts) read from a byte string instead of a PRNG, so a
+// Raw fuzzer bytes to a scenario: the scenario space (space/) read from a byte string instead of a PRNG, so a
 // coverage-guided fuzzer's mutations map onto choices. Total (every byte string gives a scenario), deterministic,
 // and in the space's order: the first bytes choose the CPUs, then the host and guest, the memory map, the steps.
 // A choice reads as few bytes as its range needs (big-endian); past the end every byte reads 0, which is option 0

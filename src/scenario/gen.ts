@@ -51,6 +51,11 @@ export function pick<T>(...options: readonly (readonly [weight: number, value: T
   return oneof(...options.map(([w, v]) => [w, constant(v)] as const));
 }
 
+/** Uniform choice among values; shrinks toward the first. */
+export function among<T>(values: readonly T[]): Gen<T> {
+  return map(int(0, values.length - 1), (i) => values[i]!);
+}
+
 export function tuple<T extends unknown[]>(...items: { [K in keyof T]: Gen<T[K]> }): Gen<T> {
   return { kind: "tuple", items: items as readonly Node[] };
 }

@@ -90,20 +90,27 @@ export function fieldMax(width: number): number {
  * extended leaf reaches them (the scenario format lets an unreadable leaf be absent). Throws on an out-of-range field.
  */
 export function cpuFromFields(f: CpuFields): HostCpu {
-  const cpuid = new Map<number, CpuidRegs>();
-  const max = f.maxExtLeaf >>> 0;
-  for (const { field, leaf, reg, lo, width } of FIELD_LAYOUT) {
+  for (const { field, width } of FIELD_LAYOUT) {
     const value = f[field];
     if (!Number.isInteger(value) || value < 0 || value > fieldMax(width)) {
       throw new RangeError(`CPU field ${field} must be an integer in 0..${fieldMax(width)}, got ${value}`);
     }
-    if (leaf !== LEAF_EXT_MAX && leaf > max) continue;
-    let regs = cpuid.get(leaf);
-    if (!regs) {
-      regs = { eax: 0, ebx: 0, ecx: 0, edx: 0 };
-      cpuid.set(leaf, regs);
-    }
-    regs[reg] = (regs[reg] | (value << lo)) >>> 0;
+  }
+  return packCpu(f);
+}
+
+/** cpuFromFields for fields known to be in range (the generator's): the registers packed as FIELD_LAYOUT places them. */
+export function packCpu(f: Readonly<CpuFields>): HostCpu {
+  const cpuid = new Map<number, CpuidRegs>();
+  const max = f.maxExtLeaf >>> 0;
+  cpuid.set(LEAF_EXT_MAX, { eax: max, ebx: 0, ecx: 0, edx: 0 });
+  if (LEAF_ADDR_SIZES <= max) {
+    const eax = f.physAddrSize | (f.linAddrSize << 8) | (f.guestPhysAddrSize << 16) | (f.addrSizesHigh << 24);
+    cpuid.set(LEAF_ADDR_SIZES, { eax: eax >>> 0, ebx: 0, ecx: 0, edx: 0 });
+  }
+  if (LEAF_MEM_ENCRYPT <= max) {
+    const ebx = f.cBit | (f.reduction << 6) | (f.numVmpl << 12) | (f.encEbxHigh << 16);
+    cpuid.set(LEAF_MEM_ENCRYPT, { eax: f.encFeatures >>> 0, ebx: ebx >>> 0, ecx: f.ecx >>> 0, edx: f.edx >>> 0 });
   }
   return { vendor: f.vendor, cpuid };
 }

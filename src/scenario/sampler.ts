@@ -1,14 +1,15 @@
-// The seeded sampler: draws scenarios from the scenario space (space.ts) with seedrandom's alea PRNG, for bulk
-// campaigns. Same description, same weights as the fast-check arbitraries; no shrinking, little overhead.
+// The seeded sampler: draws scenarios from the scenario space (space/) with seedrandom's alea PRNG, for bulk
+// campaigns. Scenarios are built straight from the random numbers (each concern's draw functions); any other
+// description is read by a generic interpreter that draws the same numbers for the same choices. Same weights as
+// the fast-check arbitraries; no shrinking, little overhead.
 import seedrandom from "seedrandom";
 import { cumulative, type Gen, type Node } from "./gen";
-import { resolveGeneratorOptions, scenarioGen, type GeneratorOptions } from "./space";
+import type { Random } from "./space/draw";
+import { resolveGeneratorOptions, scenarioDrawer, type GeneratorOptions } from "./space";
 import type { Scenario } from "./types";
 
 export { DEFAULT_GENERATOR_OPTIONS, resolveGeneratorOptions, type GeneratorOptions } from "./space";
-
-/** A source of uniform doubles in [0, 1) with at least 32 bits of randomness. */
-export type Random = () => number;
+export type { Random } from "./space/draw";
 
 type Draw = (random: Random) => unknown;
 
@@ -113,7 +114,9 @@ export function createGenSampler<T>(gen: Gen<T>, seed: number | string): Sampler
   return { next: () => draw(random) };
 }
 
-/** Scenarios, deterministic for a seed and options. */
+/** Scenarios, deterministic for a seed and options: those of scenarioGen for the same stream. */
 export function createSampler(seed: number | string, options?: Partial<GeneratorOptions>): Sampler<Scenario> {
-  return createGenSampler(scenarioGen(resolveGeneratorOptions(options)), seed);
+  const draw = scenarioDrawer(resolveGeneratorOptions(options));
+  const random = aleaRandom(seed);
+  return { next: () => draw(random) };
 }

@@ -1,6 +1,6 @@
 // The rules a scenario must satisfy beyond its JSON shape. Memory-range rules follow vmm's
 // vm_create_check_mem_ranges (sys/dev/vmm/vmm.c); the rest keep a scenario meaningful for the machine.
-import { hostRamNeeded } from "../cpu/machine";
+import { hostRamNeeded } from "./host-ram";
 import { hex } from "./json-reader";
 import { PAGE_SIZE, VMM_MAX_MEM_RANGES, VMM_MAX_VM_MEM_SIZE, type Scenario } from "./types";
 

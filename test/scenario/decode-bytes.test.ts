@@ -33,7 +33,8 @@ describe("decodeBytes", () => {
     );
     // fc.uint8Array favours short and zero-filled inputs, which decode to valid maps (option 0).
     expect(flagged).toBeGreaterThan(5);
-    expect(decodeInvalid(bytes(0, 0, 0, 0, 0, 0, 11)).invalidMemory).toBe(true);
+    // CPU shape, CPU kind, profile, memEncrypt, decodeAssist, guest kind, vcpus, then the map: option 11 of 12.
+    expect(decodeInvalid(bytes(0, 0, 0, 0, 0, 0, 0, 11)).invalidMemory).toBe(true);
   });
 
   it("is deterministic", () => {

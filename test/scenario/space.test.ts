@@ -35,6 +35,7 @@ describe("generator options", () => {
       invalidMaps: false,
       guestKinds: ["plain", "sev", "sev-es"],
       profileOnly: false,
+      severalVcpus: false,
     });
     expect(Object.isFrozen(o)).toBe(true);
   });
