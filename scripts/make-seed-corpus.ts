@@ -1,5 +1,6 @@
 // Writes the seed corpus: one scenario per named CPU profile × guest kind, on vmd's memory map of a 1 GiB guest,
 // touching RAM, the MMIO BAR (twice) and the gap below it. Run: npm run corpus:seed
+import { expectationsOf } from "../src/engine/expectations";
 import { addToCorpus } from "../src/store/corpus";
 import { vmdMemoryMap, GiB } from "../src/scenario/memory-maps";
 import { profileCpu, profileNames } from "../src/scenario/profiles";
@@ -20,7 +21,7 @@ for (const profile of profileNames()) {
         { op: "access", gpa: 0x80000000n, kind: "read", size: 4 },
       ],
     };
-    const { path } = addToCorpus(dir, scenario, `seed-${profile}-${kind}.json`);
+    const { path } = addToCorpus(dir, scenario, expectationsOf(scenario), `seed-${profile}-${kind}.json`);
     console.log(path);
   }
 }

@@ -1,17 +1,11 @@
 // Every implementation that can play A or B, by name: the port's variants and the reference model.
 import { referenceFactory, smpReferenceFactory } from "../reference";
-import { UsageError } from "./cli/io";
 import type { Implementation } from "./diff/run-pair";
+import { UsageError } from "./errors";
+import { DEFAULT_IMPL, NO_BASELINE, PRE_PATCH, REFERENCE, REFERENCE_SMP } from "./impl-names";
 import { getVariant, variantNames } from "./port/variants";
 
-export const REFERENCE = "reference";
-/** The reference under a vmm contract widened to VMs of several vcpus (the `smp` what-if's counterpart). */
-export const REFERENCE_SMP = "reference-smp";
-export const DEFAULT_IMPL = "posted";
-/** The tree before the patch: the default baseline of every patch variant. */
-export const PRE_PATCH = "pre-patch";
-/** The --baseline value that asks for none. */
-export const NO_BASELINE = "none";
+export { DEFAULT_IMPL, NO_BASELINE, PRE_PATCH, REFERENCE, REFERENCE_SMP };
 
 export function implementationNames(): string[] {
   return [...variantNames(), REFERENCE, REFERENCE_SMP];

@@ -2,125 +2,66 @@
 // same reference), writes each one's output folder (summaries, map.svg, crashes/) and prints both finding tables
 // side by side: does the next version of the patch fix what the last one broke?
 import { join } from "path";
-import { severityRank, type Severity } from "../diff/classes";
-import { compareTriage } from "../diff/labels";
-import type { SummaryFinding } from "../report/summary-types";
-import { summaryOf } from "../report/summary";
-import type { Summary } from "../report/summary-types";
-import { CrashStore } from "../store/crash-store";
-import { FUZZ_FLAGS } from "./commands";
-import { argsOf, type ParsedArgs } from "./flags";
-import { resolveFuzzOptions, runFuzz } from "./fuzz-command";
+import { compareFolder, runCompare, type CompareOptions } from "../engine/driver/compare-run";
+import { comparisonTable, worst } from "../report/compare-table";
+import { campaignOptions } from "./campaign-options";
+import type { ParsedArgs } from "./flags";
 import { Interrupt } from "./interrupt";
 import { EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError, type Io } from "./io";
 import { bool, flag, flagList, noPositional, positiveNumber } from "./options";
-import { writeReports } from "./output-folder";
+import { statusPrinter } from "./status-printer";
 
-/** One implementation's sweep and random search, both within `deadline` (ms since the epoch). */
-async function campaignOf(
-  args: ParsedArgs,
-  impl: string,
-  out: string,
-  deadline: number,
-  io: Io,
-  interrupt?: Interrupt,
-): Promise<Summary> {
-  const dir = join(out, impl);
-  const base = new Map(args.flags);
-  for (const name of ["impl", "out", "time", "json"]) base.delete(name);
-  base.set("impl", [impl]);
-  base.set("crashes", [join(dir, "crashes")]);
-  const options = (engine: string) =>
-    resolveFuzzOptions(argsOf(FUZZ_FLAGS, new Map([...base, ["engine", [engine]], ["time", ["1"]]])));
-  const context = interrupt ? { interrupt } : {};
-  // The sweep gets half of this implementation's time, the random search what is left of it.
-  const sweepMs = Math.max(1, (deadline - Date.now()) / 2);
-  const sweepOptions = { ...options("sweep"), timeMs: sweepMs };
-  io.err(
-    `${impl}: sweep${sweepOptions.shard.count > 1 ? ` shard ${sweepOptions.shard.index}/${sweepOptions.shard.count}` : ""}, ${(sweepMs / 1000).toFixed(0)} s…\n`,
+export interface CompareCommandOptions extends CompareOptions {
+  readonly impls: readonly string[];
+  readonly quiet: boolean;
+  readonly json: boolean;
+}
+
+export function resolveCompareOptions(args: ParsedArgs): CompareCommandOptions {
+  noPositional(args, "compare");
+  const impls = flagList(args, "impl");
+  if (impls.length !== 2) throw new UsageError("compare needs two implementations: --impl A --impl B");
+  const out = flag(args, "out")!;
+  // --time bounds the whole command: each implementation gets its half; the campaigns get their time as they start.
+  const timeMs = positiveNumber(args, "time", 120) * 1000;
+  const campaigns = impls.map((impl) =>
+    campaignOptions(args, { impl, crashesDir: join(compareFolder(out, impl), "crashes"), timeMs: Infinity }),
   );
-  const sweep = await runFuzz(sweepOptions, io, context);
-  const randomMs = Math.max(1, deadline - Date.now());
-  io.err(`${impl}: random, ${(randomMs / 1000).toFixed(0)} s…\n`);
-  const random = await runFuzz({ ...options("random"), timeMs: randomMs }, io, context);
-  const summary = summaryOf([sweep, random], new CrashStore(join(dir, "crashes")), sweepOptions.seed);
-  writeReports(dir, summary);
-  return summary;
-}
-
-function worst(s: Summary): Severity | "none" {
-  const above = s.findings.filter((f) => f.severity !== "info");
-  return above.length === 0
-    ? "none"
-    : [...above].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0]!.severity;
-}
-
-/** Hits, marked + when that implementation introduced the signature and = when it inherited it. */
-function hitsCell(f: SummaryFinding | undefined): string {
-  if (!f) return "-";
-  return `${f.hits}${f.introduced === true ? "+" : f.introduced === false ? "=" : ""}`;
-}
-
-/**
- * One row per signature above info: reach and basis (from the first implementation that has it), severity, and each
- * implementation's hits; rows in triage order (real CPUs first, introduced, spec, severity).
- */
-export function comparisonTable(names: readonly string[], summaries: readonly Summary[]): string {
-  const rows = new Map<string, (SummaryFinding | undefined)[]>();
-  summaries.forEach((s, i) => {
-    for (const f of s.findings) {
-      if (f.severity === "info") continue;
-      const row = rows.get(f.signature) ?? names.map(() => undefined);
-      row[i] = f;
-      rows.set(f.signature, row);
-    }
+  return Object.freeze({
+    impls: Object.freeze(impls),
+    campaigns: Object.freeze(campaigns),
+    out,
+    timeMs,
+    quiet: bool(args, "quiet"),
+    json: bool(args, "json"),
   });
-  const first = (r: (SummaryFinding | undefined)[]) => r.find((f) => f !== undefined)!;
-  const sorted = [...rows.values()].sort((x, y) => compareTriage(first(x), first(y)));
-  const head = `${"reach".padEnd(13)}${"basis".padEnd(7)}${"severity".padEnd(11)}${names.map((n) => n.padStart(12)).join("")}  signature`;
-  const lines = sorted.map((r) => {
-    const f = first(r);
-    return (
-      `${f.reach.kind.padEnd(13)}${f.basis.padEnd(7)}${f.severity.padEnd(11)}` +
-      `${r.map((x) => hitsCell(x).padStart(12)).join("")}  ${f.signature}`
-    );
-  });
-  const totals = `${"worst".padEnd(31)}${summaries.map((s) => worst(s).padStart(12)).join("")}`;
-  const legend = "hits: + introduced by that implementation, = inherited from its baseline";
-  return [head, ...lines, totals, legend].join("\n") + "\n";
 }
 
 export async function compareCommand(args: ParsedArgs, io: Io): Promise<number> {
-  noPositional(args, "compare");
-  const names = flagList(args, "impl");
-  if (names.length !== 2) throw new UsageError("compare needs two implementations: --impl A --impl B");
-  const out = flag(args, "out")!;
-  // --time bounds the whole command: each implementation gets its half.
-  const totalMs = positiveNumber(args, "time", 120) * 1000;
-  const started = Date.now();
+  const o = resolveCompareOptions(args);
   const interrupt = io.process ? new Interrupt() : undefined;
   const unlisten = interrupt?.listen(io);
-  const summaries: Summary[] = [];
-  try {
-    for (const [i, name] of names.entries()) {
-      const deadline = started + (totalMs * (i + 1)) / names.length;
-      summaries.push(await campaignOf(args, name, out, deadline, io, interrupt));
-    }
-  } finally {
-    unlisten?.();
-  }
-  if (bool(args, "json")) {
+  const summaries = await runCompare(o, {
+    ...(interrupt ? { stopSignal: interrupt.signal } : {}),
+    ...(o.quiet ? {} : { onStatus: statusPrinter(io) }),
+    onCampaign: (c) => {
+      const shard = c.engine === "sweep" && c.shard.count > 1 ? ` shard ${c.shard.index}/${c.shard.count}` : "";
+      io.err(`${c.impl}: ${c.engine}${shard}, ${(c.timeMs / 1000).toFixed(0)} s…\n`);
+    },
+  }).finally(() => unlisten?.());
+  const names = o.impls;
+  if (o.json) {
     const json = names.map((n, i) => ({
       impl: n,
       worst: worst(summaries[i]!),
-      folder: join(out, n),
+      folder: compareFolder(o.out, n),
       findings: summaries[i]!.findings.map((f) => ({ signature: f.signature, severity: f.severity, hits: f.hits })),
     }));
     io.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.out(comparisonTable(names, summaries));
     io.out(
-      names.map((n) => `${n}: ${join(out, n, "summary.html")} (map: ${join(out, n, "map.svg")})`).join("\n") + "\n",
+      names.map((n) => `${n}: ${join(o.out, n, "summary.html")} (map: ${join(o.out, n, "map.svg")})`).join("\n") + "\n",
     );
   }
   if (interrupt?.interrupted) return EXIT_INTERRUPTED;

@@ -28,5 +28,5 @@ export const EXIT_BAD_INPUT = 2;
 /** Stopped by SIGINT or SIGTERM (128 + SIGINT's number, as shells report it); the results so far are printed. */
 export const EXIT_INTERRUPTED = 130;
 
-/** Bad usage: a message for standard error and exit code 2. */
-export class UsageError extends Error {}
+/** Bad usage: a message for standard error and exit code 2 (raised below the CLI too). */
+export { UsageError } from "../errors";

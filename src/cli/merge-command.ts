@@ -1,39 +1,36 @@
 // `vmm-difffuzz merge DIR… --out DIR`: one summary and one crashes/ from several shard output folders.
-import { MergeError, mergeSummaries } from "../report/merge";
+import { mergeFolders } from "../engine/driver/merge-folders";
+import { MergeError } from "../report/merge";
 import { InputError } from "../scenario/json-reader";
-import type { FindingFile } from "../store/finding-file";
 import type { ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError, type Io } from "./io";
 import { flag } from "./options";
-import { readCrashes, readSummary, relativeFinding, writeCrashes, writeReports } from "./output-folder";
-import { CrashStore } from "../store/crash-store";
-import { join } from "path";
 
 const ALLOWED = ["out", "help"];
 
-export function mergeCommand(args: ParsedArgs, io: Io): number {
+export interface MergeCommandOptions {
+  /** The shard output folders. */
+  readonly dirs: readonly string[];
+  readonly out: string;
+}
+
+export function resolveMergeOptions(args: ParsedArgs): MergeCommandOptions {
   const odd = [...args.flags.keys()].find((k) => !ALLOWED.includes(k));
   if (odd) throw new UsageError(`--${odd} does not apply to merge`);
   const out = flag(args, "out");
   if (out === undefined || out === "") throw new UsageError("needs --out DIR (where the merged folder goes)");
   if (args.positional.length === 0) throw new UsageError("needs one or more shard output folders");
+  return Object.freeze({ dirs: Object.freeze([...args.positional]), out });
+}
+
+export function mergeCommand(args: ParsedArgs, io: Io): number {
+  const { dirs, out } = resolveMergeOptions(args);
   try {
-    const summaries = args.positional.map(readSummary);
-    const files: FindingFile[] = args.positional.flatMap((dir) => readCrashes(dir).all());
-    const summary = mergeSummaries(summaries);
-    writeCrashes(out, files);
-    const merged = new CrashStore(join(out, "crashes"));
-    for (const f of summary.findings) {
-      const file = merged
-        .all()
-        .find((x) => x.signature === f.signature && x.impl === summary.impl && x.against === summary.against);
-      if (file) Object.assign(f, relativeFinding(merged, file));
-    }
-    writeReports(out, summary);
+    const { summary, findingFiles } = mergeFolders(dirs, out);
     const fresh = summary.findings.filter((f) => f.new).length;
     io.out(
-      `merged ${args.positional.length} folders: ${summary.findings.length} signatures (${fresh} new), ` +
-        `${merged.all().length} finding files; wrote ${out}/summary.json, summary.md, summary.html, map.svg, crashes/\n`,
+      `merged ${dirs.length} folders: ${summary.findings.length} signatures (${fresh} new), ` +
+        `${findingFiles} finding files; wrote ${out}/summary.json, summary.md, summary.html, map.svg, crashes/\n`,
     );
     return fresh > 0 ? EXIT_FINDINGS : EXIT_OK;
   } catch (e) {

@@ -1,86 +1,73 @@
 // `vmm-difffuzz minimize FILE`: shrinks a finding (or a scenario's worst finding) to the smallest scenario with
 // the same signature, and stores it in crashes/ (replacing a larger one).
-import { severityRank } from "../diff/classes";
-import { runPair } from "../diff/run-pair";
-import { minimize, minimizerProfiles, realHostProfiles } from "../engine/minimize";
-import { MINIMIZE_CANDIDATES } from "../engine/session";
-import { baselineImplementation, baselineName, DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
+import { minimizeFinding, type MinimizeOptions } from "../engine/driver/minimize-finding";
 import { labelLine } from "../report/label-words";
-import { CrashStore } from "../store/crash-store";
-import { makeFindingFile } from "../store/make-finding-file";
+import type { Scenario } from "../scenario/types";
 import { scenarioSize } from "../store/scenario-size";
 import type { ParsedArgs } from "./flags";
 import { readInputFile } from "./input-files";
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Io } from "./io";
 import { bool, flag, positiveNumber } from "./options";
 
-export function minimizeCommand(args: ParsedArgs, io: Io): number {
+export interface MinimizeCommandOptions extends MinimizeOptions {
+  readonly file: string;
+  readonly json: boolean;
+}
+
+export function resolveMinimizeOptions(args: ParsedArgs): MinimizeCommandOptions {
   if (args.positional.length !== 1) throw new UsageError("minimize takes exactly one FILE");
-  const file = args.positional[0]!;
-  const input = readInputFile(file);
+  return Object.freeze({
+    file: args.positional[0]!,
+    impl: flag(args, "impl") ?? null,
+    against: flag(args, "against") ?? null,
+    baseline: flag(args, "baseline") ?? null,
+    minimizeTimeMs: positiveNumber(args, "minimize-time", 5) * 1000,
+    crashesDir: flag(args, "crashes")!,
+    json: bool(args, "json"),
+  });
+}
+
+export function minimizeCommand(args: ParsedArgs, io: Io): number {
+  const o = resolveMinimizeOptions(args);
+  const input = readInputFile(o.file);
   if (!input.ok) {
     io.err(`${input.error}\n`);
     return EXIT_BAD_INPUT;
   }
   const recorded = input.kind === "finding" ? input.finding : null;
-  const implA = implementation(flag(args, "impl") ?? recorded?.impl ?? DEFAULT_IMPL);
-  const implB = implementation(flag(args, "against") ?? recorded?.against ?? REFERENCE);
-  const findings = runPair(input.scenario, implA, implB).findings;
-  const target = recorded
-    ? findings.find((f) => f.signature === recorded.signature)
-    : [...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0];
-  if (target?.severity === "info") {
-    // crashes/ holds divergences; PTE bits that differ alone are listed by replay, never stored.
-    io.err(`${file}: (scenario): its finding is info (${target.signature}): nothing to store\n`);
+  const r = minimizeFinding(input.scenario, recorded, o);
+  if (r.kind === "info") {
+    io.err(`${o.file}: (scenario): its finding is info (${r.target.signature}): nothing to store\n`);
     return EXIT_BAD_INPUT;
   }
-  if (!target) {
-    io.err(`${file}: (scenario): shows no ${recorded ? "finding with its recorded signature" : "finding"} now\n`);
+  if (r.kind === "none") {
+    io.err(`${o.file}: (scenario): shows no ${recorded ? "finding with its recorded signature" : "finding"} now\n`);
     return EXIT_BAD_INPUT;
   }
-  const started = Date.now();
-  const result = minimize(
-    input.scenario,
-    (s) => runPair(s, implA, implB).findings.some((f) => f.signature === target.signature),
-    {
-      maxCandidates: MINIMIZE_CANDIDATES,
-      timeLimitMs: positiveNumber(args, "minimize-time", 5) * 1000,
-      profiles: minimizerProfiles(),
-      realHosts: realHostProfiles(),
-    },
-  );
-  const seconds = (Date.now() - started) / 1000;
-  const final = runPair(result.scenario, implA, implB).findings.find((f) => f.signature === target.signature)!;
-  const store = new CrashStore(flag(args, "crashes")!);
-  const found = recorded?.found ?? { engine: "minimize", seed: "0", execs: 0 };
-  const baseline = baselineImplementation(
-    baselineName(flag(args, "baseline") ?? recorded?.baseline ?? undefined, implA.name),
-  );
-  const out = makeFindingFile(final, result.scenario, implA, implB, found, baseline);
-  const stored = store.save(out);
-  const size = (s: typeof input.scenario) => scenarioSize(s).slice(0, 3).join("/");
-  if (bool(args, "json")) {
+  const size = (s: Scenario) => scenarioSize(s).slice(0, 3).join("/");
+  const { target } = r;
+  if (o.json) {
     const json = {
       class: target.class,
       severity: target.severity,
       signature: target.signature,
       sizeBefore: size(input.scenario),
-      sizeAfter: size(result.scenario),
-      candidates: result.candidates,
-      seconds,
-      timedOut: result.timedOut,
-      stored,
-      file: store.pathOf(out),
+      sizeAfter: size(r.scenario),
+      candidates: r.candidates,
+      seconds: r.seconds,
+      timedOut: r.timedOut,
+      stored: r.stored,
+      file: r.path,
     };
     io.out(`${JSON.stringify(json, null, 2)}\n`);
     return EXIT_OK;
   }
   io.out(
     `${target.class} ${target.signature}\n` +
-      `  ${labelLine(out)}\n` +
-      `  CPUs/ranges/steps ${size(input.scenario)} -> ${size(result.scenario)} in ${result.candidates} candidates, ` +
-      `${seconds.toFixed(2)} s${result.timedOut ? " (time bound hit)" : ""}\n` +
-      `  ${stored === "kept" ? "kept the stored file, no larger than this" : stored} ${store.pathOf(out)}\n`,
+      `  ${labelLine(r.file)}\n` +
+      `  CPUs/ranges/steps ${size(input.scenario)} -> ${size(r.scenario)} in ${r.candidates} candidates, ` +
+      `${r.seconds.toFixed(2)} s${r.timedOut ? " (time bound hit)" : ""}\n` +
+      `  ${r.stored === "kept" ? "kept the stored file, no larger than this" : r.stored} ${r.path}\n`,
   );
   return EXIT_OK;
 }

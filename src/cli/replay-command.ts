@@ -2,10 +2,9 @@
 // both sides, the findings and the decoded CPU profile. Exit 0 when they agree, 1 when they diverge.
 import type { Outcome } from "../cpu/events";
 import type { Finding } from "../diff/finding";
-import { compareTriage, labelFindings, type LabelledFinding } from "../diff/labels";
+import type { LabelledFinding } from "../diff/labels";
+import { replayScenario, type ReplayOptions } from "../engine/driver/replay-scenario";
 import { findingWords } from "../report/finding-words";
-import { runPair } from "../diff/run-pair";
-import { baselineImplementation, baselineName, DEFAULT_IMPL, implementation, REFERENCE } from "../impls";
 import { labelLine } from "../report/label-words";
 import { findingJson, outcomeJson } from "../report/json-outcome";
 import { profileWords } from "../report/profile-words";
@@ -44,12 +43,28 @@ export function findingLines(findings: readonly LabelledFinding[], reason?: stri
     .join("");
 }
 
-export function replayCommand(args: ParsedArgs, io: Io): number {
+export interface ReplayCommandOptions extends ReplayOptions {
+  readonly files: readonly string[];
+  readonly json: boolean;
+}
+
+export function resolveReplayOptions(args: ParsedArgs): ReplayCommandOptions {
   if (args.positional.length === 0) throw new UsageError("replay needs at least one FILE");
-  const json = bool(args, "json");
+  return Object.freeze({
+    files: Object.freeze([...args.positional]),
+    impl: flag(args, "impl") ?? null,
+    against: flag(args, "against") ?? null,
+    baseline: flag(args, "baseline") ?? null,
+    json: bool(args, "json"),
+  });
+}
+
+export function replayCommand(args: ParsedArgs, io: Io): number {
+  const o = resolveReplayOptions(args);
+  const { json } = o;
   let status = EXIT_OK;
   const results: unknown[] = [];
-  for (const file of args.positional) {
+  for (const file of o.files) {
     const input = readInputFile(file);
     if (!input.ok) {
       io.err(`${input.error}\n`);
@@ -57,20 +72,16 @@ export function replayCommand(args: ParsedArgs, io: Io): number {
       continue;
     }
     const recorded = input.kind === "finding" ? input.finding : null;
-    const implA = implementation(flag(args, "impl") ?? recorded?.impl ?? DEFAULT_IMPL);
-    const implB = implementation(flag(args, "against") ?? recorded?.against ?? REFERENCE);
-    const baseline = baselineImplementation(baselineName(flag(args, "baseline"), implA.name));
-    const { a, b, findings: raw } = runPair(input.scenario, implA, implB);
-    const findings = labelFindings(input.scenario, raw, implA, implB, baseline).sort(compareTriage);
+    const { a, b, findings, ...pair } = replayScenario(input.scenario, recorded, o);
     if (diverges(findings) && status === EXIT_OK) status = EXIT_FINDINGS;
     const profile = profileWords(input.scenario);
     if (json) {
       results.push({
         file,
         profile,
-        impl: implA.name,
-        against: implB.name,
-        baseline: baseline?.name ?? null,
+        impl: pair.impl,
+        against: pair.against,
+        baseline: pair.baseline,
         agree: !diverges(findings),
         findings: findings.map((f) => ({
           ...findingJson(f),

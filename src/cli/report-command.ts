@@ -3,16 +3,27 @@ import { InputError } from "../scenario/json-reader";
 import type { ParsedArgs } from "./flags";
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Io } from "./io";
 import { flag } from "./options";
-import { readSummary, writeReports } from "./output-folder";
+import { readSummary, writeReports } from "../engine/driver/output-folder";
 
 const ALLOWED = ["out", "help"];
 
-export function reportCommand(args: ParsedArgs, io: Io): number {
+export interface ReportCommandOptions {
+  /** The folder holding summary.json. */
+  readonly dir: string;
+  /** Where to write (the folder itself by default). */
+  readonly out: string;
+}
+
+export function resolveReportOptions(args: ParsedArgs): ReportCommandOptions {
   const odd = [...args.flags.keys()].find((k) => !ALLOWED.includes(k));
   if (odd) throw new UsageError(`--${odd} does not apply to report`);
   if (args.positional.length !== 1) throw new UsageError("needs exactly one folder holding summary.json");
   const dir = args.positional[0]!;
-  const out = flag(args, "out") ?? dir;
+  return Object.freeze({ dir, out: flag(args, "out") ?? dir });
+}
+
+export function reportCommand(args: ParsedArgs, io: Io): number {
+  const { dir, out } = resolveReportOptions(args);
   try {
     const written = writeReports(out, readSummary(dir), out !== dir);
     io.out(`wrote ${written.join(", ")}\n`);

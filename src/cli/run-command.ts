@@ -9,17 +9,28 @@ import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Io } from "./io";
 import { bool, flag } from "./options";
 import { outcomeJson } from "../report/json-outcome";
 
-export function runCommand(args: ParsedArgs, io: Io): number {
-  const impl = implementation(flag(args, "impl")!);
+export interface RunCommandOptions {
+  readonly impl: string;
+  readonly file: string;
+  readonly json: boolean;
+}
+
+export function resolveRunOptions(args: ParsedArgs): RunCommandOptions {
+  const impl = implementation(flag(args, "impl")!).name;
   if (args.positional.length !== 1) throw new UsageError("run takes exactly one FILE");
-  const file = args.positional[0]!;
+  return Object.freeze({ impl, file: args.positional[0]!, json: bool(args, "json") });
+}
+
+export function runCommand(args: ParsedArgs, io: Io): number {
+  const { file, json, ...o } = resolveRunOptions(args);
+  const impl = implementation(o.impl);
   const input = readInputFile(file);
   if (!input.ok) {
     io.err(`${input.error}\n`);
     return EXIT_BAD_INPUT;
   }
   const outcome = runScenario(input.scenario, impl.factory);
-  if (bool(args, "json")) {
+  if (json) {
     const json = { file, impl: impl.name, profile: profileWords(input.scenario), outcome: outcomeJson(outcome) };
     io.out(`${JSON.stringify(json, null, 2)}\n`);
     return EXIT_OK;

@@ -4,11 +4,20 @@ import { readInputFile } from "./input-files";
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, type Io } from "./io";
 import { bool } from "./options";
 
+export interface ValidateCommandOptions {
+  readonly files: readonly string[];
+  readonly json: boolean;
+}
+
+export function resolveValidateOptions(args: ParsedArgs): ValidateCommandOptions {
+  if (args.positional.length === 0) throw new UsageError("name at least one FILE");
+  return Object.freeze({ files: Object.freeze([...args.positional]), json: bool(args, "json") });
+}
+
 export function validateCommand(args: ParsedArgs, io: Io): number {
-  const files = args.positional;
-  if (files.length === 0) throw new UsageError("name at least one FILE");
-  const results = files.map((file) => ({ file, result: readInputFile(file) }));
-  if (bool(args, "json")) {
+  const o = resolveValidateOptions(args);
+  const results = o.files.map((file) => ({ file, result: readInputFile(file) }));
+  if (o.json) {
     const json = results.map(({ file, result }) =>
       result.ok ? { file, ok: true, kind: result.kind } : { file, ok: false, errors: result.errors },
     );

@@ -1,10 +1,11 @@
 // A campaign: an engine produces scenarios, each runs through A and B, and every signature seen for the first
 // time is minimized and handed on. The campaign keeps counts; it writes no files and prints nothing.
 import type { Finding } from "../diff/finding";
-import { runPair, type Implementation } from "../diff/run-pair";
+import { runPair, type Implementation, type PairResult } from "../diff/run-pair";
 import type { Severity } from "../diff/classes";
 import type { Scenario } from "../scenario/types";
 import { minimize } from "./minimize";
+import type { FastCheckReplay } from "./origin";
 
 export interface CampaignOptions {
   implA: Implementation;
@@ -35,8 +36,12 @@ export interface NewSignature {
   execs: number;
   elapsedMs: number;
   known: boolean;
-  /** Engine-specific replay information (e.g. fast-check seed and path). */
+  /** The engine's words for the scenario it produced (e.g. the random draw's index). */
   origin: string;
+  /** How fast-check replays the scenario it produced (property engine only). */
+  fastCheck: FastCheckReplay | null;
+  /** The evidence: A's and B's outcomes and the findings of `scenario`'s run, the one the finding is taken from. */
+  run: PairResult;
 }
 
 export interface CampaignStats {
@@ -53,7 +58,8 @@ export interface CampaignSink {
 
 /** What an engine sees: run a scenario, learn its findings, know when to stop. */
 export interface EngineContext {
-  execute(scenario: Scenario, origin?: string): Finding[];
+  /** `origin`: the engine's words for the scenario; `fastCheck`: how fast-check replays it. */
+  execute(scenario: Scenario, origin?: string, fastCheck?: FastCheckReplay): Finding[];
   shouldStop(): boolean;
   /** Counts scenarios run outside `execute` (by an external fuzzer process). */
   addExecs(n: number): void;
@@ -85,7 +91,7 @@ export class Campaign {
 
   run(engine: Engine): CampaignStats {
     engine({
-      execute: (s, origin) => this.execute(s, origin ?? ""),
+      execute: (s, origin, fastCheck) => this.execute(s, origin ?? "", fastCheck ?? null),
       shouldStop: () => this.shouldStop(),
       addExecs: (n) => {
         this.stats.execs += n;
@@ -113,9 +119,10 @@ export class Campaign {
     return false;
   }
 
-  execute(scenario: Scenario, origin: string): Finding[] {
+  execute(scenario: Scenario, origin: string, fastCheck: FastCheckReplay | null = null): Finding[] {
     const { implA, implB } = this.options;
-    const findings = runPair(scenario, implA, implB).findings;
+    const result = runPair(scenario, implA, implB);
+    const { findings } = result;
     this.stats.execs++;
     for (const f of findings) {
       const hit = this.stats.hits.get(f.signature);
@@ -134,7 +141,9 @@ export class Campaign {
       const known = this.options.known(f.signature);
       // Info findings (PTE bits only) are reported, not stored: no need to shrink them.
       const small = known || f.severity === "info" ? scenario : this.shrink(scenario, f.signature);
-      const final = runPair(small, implA, implB).findings.find((g) => g.signature === f.signature) ?? f;
+      // The minimized scenario runs once more, and that run is the finding's evidence; one not shrunk has run already.
+      const run = small === scenario ? result : runPair(small, implA, implB);
+      const final = run.findings.find((g) => g.signature === f.signature) ?? f;
       this.sink.onNew({
         finding: final,
         original: scenario,
@@ -143,6 +152,8 @@ export class Campaign {
         elapsedMs,
         known,
         origin,
+        fastCheck,
+        run,
       });
     }
     return findings;

@@ -21,6 +21,7 @@ export function workerSession(o: SessionOptions, j: number, jobs: number): Sessi
     ...o,
     seed: o.seed * jobs + j,
     part: { index: o.part.index * jobs + j, count: o.part.count * jobs },
+    worker: { index: j, count: jobs },
     runs: share,
   };
 }

@@ -15,6 +15,24 @@ export interface PropertyRound {
 /** Small rounds: fast-check cannot be stopped inside one, so a stop waits at most one round's scenarios. */
 const RUNS_PER_ROUND = 2_000;
 
+/**
+ * The fast-check path of each value the property sees, in the order fast-check's runner counts them: the index of
+ * the value since the round began or since the last failure, each failure's index appended (it then shrinks that
+ * value, and counts its shrinks from 0).
+ */
+function fastCheckPath(): { next(): string; result(failed: boolean): void } {
+  const failures: number[] = [];
+  let index = -1;
+  return {
+    next: () => [...failures, ++index].join(":"),
+    result: (failed) => {
+      if (!failed) return;
+      failures.push(index);
+      index = -1;
+    },
+  };
+}
+
 /** Rounds use seeds `seed`, `seed + 1`, …, so a campaign replays from its seed alone. */
 export function propertyEngine(
   seed: number,
@@ -27,11 +45,14 @@ export function propertyEngine(
     for (let round = 0; !ctx.shouldStop(); round++) {
       const roundSeed = (seed + round) | 0;
       const failing = new Set<string>();
+      const path = fastCheckPath();
       const property = fc.property(arbitrary, (scenario) => {
+        const here = path.next();
         if (ctx.shouldStop()) return true;
-        const findings = ctx.execute(scenario, `property seed ${roundSeed}`);
+        const findings = ctx.execute(scenario, `property seed ${roundSeed}`, { seed: roundSeed, path: here });
         const fresh = findings.map((f) => f.signature).filter((s) => !seen.has(s));
         for (const s of fresh) failing.add(s);
+        path.result(fresh.length > 0);
         return fresh.length === 0;
       });
       const remaining = ctx.remainingMs();

@@ -1,14 +1,15 @@
 // One engine's campaign over one part of the work, as a thread (the main one or a worker) runs it: builds the
 // engine, runs the campaign, turns each new signature into finding-file data. Writes no files, prints nothing.
 import type { Finding } from "../diff/finding";
-import type { Implementation } from "../diff/run-pair";
+import type { Implementation, PairResult } from "../diff/run-pair";
 import { baselineImplementation } from "../impls";
 import { createSampler } from "../scenario/sampler";
 import type { Scenario } from "../scenario/types";
 import type { FindingFile } from "../store/finding-file";
-import { makeFindingFile } from "../store/make-finding-file";
 import { Campaign, type CampaignStats, type Engine } from "./campaign";
+import { findingRecord } from "./finding-record";
 import { minimizerProfiles, realHostProfiles } from "./minimize";
+import type { FindingOrigin, Part } from "./origin";
 import { DivergenceMap } from "./divergence-map";
 import { propertyEngine } from "./property";
 import { randomEngine } from "./random";
@@ -26,7 +27,10 @@ export interface SessionOptions {
   /** The seed of this part: random and property use it directly. */
   seed: number;
   /** For the sweep: this part's block of the profile space. */
-  part: { index: number; count: number };
+  part: Part;
+  /** The campaign's shard and this thread's place among its workers (recorded in each finding's origin). */
+  shard: Part;
+  worker: Part;
   runs: number;
   timeMs: number;
   minimize: boolean;
@@ -39,13 +43,17 @@ export interface SessionOptions {
   stopSignal?: Int32Array;
 }
 
+/** A signature this session hit first, with its evidence and its origin, and the finding file made of them. */
 export interface SessionNew {
   finding: Finding;
+  /** The scenario minimized (or as found, when known, info, or not minimized). */
   scenario: Scenario;
+  /** The run of `scenario` the finding and its file were taken from. */
+  run: PairResult;
+  origin: FindingOrigin;
   execs: number;
   elapsedMs: number;
   known: boolean;
-  origin: string;
   file: FindingFile;
 }
 
@@ -115,9 +123,20 @@ export function runSession(
     },
     {
       onNew(n) {
+        const origin: FindingOrigin = {
+          engine: o.engine,
+          campaignSeed: o.campaignSeed,
+          seed: o.seed,
+          shard: o.shard,
+          worker: o.worker,
+          execs: n.execs,
+          label: n.origin,
+          fastCheck: n.fastCheck,
+        };
         const found = { engine: o.engine, seed: String(o.campaignSeed), execs: n.execs };
-        const file = makeFindingFile(n.finding, n.scenario, implA, implB, found, baseline);
-        sinks.onNew({ ...n, file }, campaign.stats);
+        const file = findingRecord(n, implA, implB, baseline, found);
+        const { finding, scenario, run, execs, elapsedMs, known } = n;
+        sinks.onNew({ finding, scenario, run, origin, execs, elapsedMs, known, file }, campaign.stats);
       },
       onProgress: sinks.onProgress,
     },

@@ -1,5 +1,5 @@
 // Builds summary.json's data from the reports of one or more fuzz campaigns of the same implementations.
-import type { FuzzReport } from "../cli/fuzz-command";
+import type { FuzzReport } from "../engine/driver/fuzz-campaign";
 import { compareTriage } from "../diff/labels";
 import { DivergenceMap } from "../engine/divergence-map";
 import { spreadText } from "../engine/sweep-map";

@@ -5,7 +5,6 @@ import { createHash } from "crypto";
 import { scenarioToText } from "../scenario/codec";
 import type { Scenario } from "../scenario/types";
 import { writeFileAtomic } from "./atomic-write";
-import { expectationsOf } from "./expectations";
 
 /** The corpus file name of a scenario: a hash of its content (without note and expectation). */
 export function corpusName(s: Scenario): string {
@@ -13,15 +12,19 @@ export function corpusName(s: Scenario): string {
   return `${createHash("sha256").update(text).digest("hex").slice(0, 16)}.json`;
 }
 
-/** Writes `scenario` into `dir` with today's expectations; returns its path and whether it was already there. */
+/**
+ * Writes `scenario` into `dir` with its expectation (each port variant's signatures today, engine/expectations.ts);
+ * returns its path and whether it was already there.
+ */
 export function addToCorpus(
   dir: string,
   scenario: Scenario,
+  expect: Record<string, string[]>,
   name = corpusName(scenario),
 ): { path: string; existed: boolean } {
   const path = join(dir, name);
   const existed = existsSync(path);
-  writeFileAtomic(path, scenarioToText({ ...scenario, expect: expectationsOf(scenario) }));
+  writeFileAtomic(path, scenarioToText({ ...scenario, expect }));
   return { path, existed };
 }
 

@@ -1,5 +1,4 @@
 // The finding file (`vmm-difffuzz.finding/1`): a minimized scenario, what diverged, and how to replay it.
-import type { Basis } from "../../reference/basis";
 import { FINDING_CLASSES, type FindingClass, type Severity } from "../diff/classes";
 import type { Reach } from "../diff/reach";
 import { signatureHash, type Finding } from "../diff/finding";
@@ -7,6 +6,9 @@ import { decodeScenarioJson, encodeScenario } from "../scenario/codec";
 import { checkScenario } from "../scenario/validate";
 import { InputError, Json, parseJsonText } from "../scenario/json-reader";
 import type { Scenario } from "../scenario/types";
+
+/** Whether B's side follows from the specs or from a policy (the diff's label, recorded as it is). */
+type Basis = Finding["basis"];
 
 export const FINDING_FORMAT = "vmm-difffuzz.finding/1";
 

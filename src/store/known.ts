@@ -1,7 +1,7 @@
 // Signatures already on record, which a campaign reports as known, never as new: the finding files of crash stores
 // and the expectations of corpus scenarios (each port variant's signatures against the reference).
 import { existsSync, readdirSync, statSync } from "fs";
-import { REFERENCE } from "../impls";
+import { REFERENCE } from "../impl-names";
 import { corpusFiles } from "./corpus";
 import { CrashStore } from "./crash-store";
 import { readScenarioFile } from "./read-scenario-file";

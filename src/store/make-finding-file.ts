@@ -1,54 +1,41 @@
-// Builds the finding file of one finding: reruns its scenario to record both sides at the divergent step.
-import type { Outcome } from "../cpu/events";
+// Puts a finding file together from what its caller knows: the finding as its minimized run showed it, its labels,
+// its words and how it was found. It runs nothing and words nothing: the store only stores.
 import type { Finding } from "../diff/finding";
-import { labelFindings } from "../diff/labels";
-import { runPair, type Implementation } from "../diff/run-pair";
-import { eventText } from "../report/events-text";
-import { crashReasonIn, findingWords } from "../report/finding-words";
-import { profileWords } from "../report/profile-words";
+import type { Reach } from "../diff/reach";
 import type { Scenario } from "../scenario/types";
 import type { FindingFile, FoundBy } from "./finding-file";
 
-function sideAt(o: Outcome | null, step: number | null): string[] {
-  if (o === null) return ["(threw)"];
-  if (step === null) return [...o.ptes].map(([p, v]) => `gpa 0x${p.toString(16)}: pte 0x${v.toString(16)}`);
-  if (step < 0 || o.create !== 0) {
-    return [o.create === 0 ? "VM created" : `VM creation fails: errno ${o.create}`, ...o.createEvents.map(eventText)];
-  }
-  const s = o.steps[step];
-  return s ? s.events.map(eventText) : ["(not run: the VM or host stopped)"];
+export interface FindingFileParts {
+  /** The finding as the run of `scenario` shows it (its basis and policy rules are that run's). */
+  finding: Finding;
+  scenario: Scenario;
+  impl: string;
+  against: string;
+  labels: { reach: Reach; introduced: boolean | null };
+  /** The implementation `introduced` was told against (null: none). */
+  baseline: string | null;
+  words: { summary: string; profile: string; sides: { A: string[]; B: string[] } };
+  found: FoundBy;
 }
 
-export function makeFindingFile(
-  finding: Finding,
-  scenario: Scenario,
-  implA: Implementation,
-  implB: Implementation,
-  found: FoundBy,
-  baseline: Implementation | null,
-): FindingFile {
-  const { a, b, findings } = runPair(scenario, implA, implB);
-  // The basis of the stored scenario's own run (the finding may come from a larger scenario).
-  const own = findings.find((f) => f.signature === finding.signature) ?? finding;
-  const profile = profileWords(scenario);
-  const [labelled] = labelFindings(scenario, [finding], implA, implB, baseline);
-  const sides = { A: sideAt(a, finding.step), B: sideAt(b, finding.step) };
+export function makeFindingFile(p: FindingFileParts): FindingFile {
+  const { finding } = p;
   return {
     class: finding.class,
     severity: finding.severity,
     signature: finding.signature,
-    reach: labelled!.reach,
-    introduced: labelled!.introduced,
-    baseline: baseline?.name ?? null,
-    basis: own.basis,
-    policyRules: own.policyRules,
-    summary: findingWords(finding.signature, crashReasonIn([...sides.A, ...sides.B])),
-    profile,
-    impl: implA.name,
-    against: implB.name,
+    reach: p.labels.reach,
+    introduced: p.labels.introduced,
+    baseline: p.baseline,
+    basis: finding.basis,
+    policyRules: finding.policyRules,
+    summary: p.words.summary,
+    profile: p.words.profile,
+    impl: p.impl,
+    against: p.against,
     step: finding.step,
-    sides,
-    found,
-    scenario: { ...scenario, note: undefined, expect: undefined },
+    sides: p.words.sides,
+    found: p.found,
+    scenario: { ...p.scenario, note: undefined, expect: undefined },
   };
 }

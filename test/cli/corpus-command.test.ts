@@ -5,7 +5,7 @@ import { variantNames } from "../../src/port/variants";
 import { parseScenario } from "../../src/scenario/codec";
 import { corpusName } from "../../src/store/corpus";
 import { encodeFindingFile } from "../../src/store/finding-file";
-import { signaturesOf } from "../../src/store/expectations";
+import { signaturesOf } from "../../src/engine/expectations";
 import { MMIO_BAR, scenario } from "../port/fixtures";
 import { findingFile } from "../store/fixtures";
 import { cli, lines, tempDir, writeInput } from "./helpers";

@@ -132,6 +132,38 @@ describe("Campaign", () => {
     expect(news[0]!.scenario).toBe(sc);
   });
 
+  it("hands on the run of the minimized scenario as the finding's evidence", () => {
+    const big = mmio(MMIO_BAR, [{ op: "access", gpa: 0x200000n, kind: "write", size: 8 }]);
+    const { c, news } = campaign({ minimizeCandidates: 500 });
+    c.run(listEngine([big]));
+    const n = news[0]!;
+    expect(n.scenario).not.toBe(big);
+    expect(n.run.findings).toContainEqual(n.finding);
+    // Outcomes of the minimized scenario: one step, where the original had two.
+    expect(n.run.a!.steps).toHaveLength(n.scenario.steps.length);
+    expect(n.run.b!.steps).toHaveLength(1);
+  });
+
+  it("runs a scenario it does not shrink once: its first run is the evidence", () => {
+    let runsOfA = 0;
+    const counted = { ...LEAKY, factory: (...a: Parameters<typeof LEAKY.factory>) => (runsOfA++, LEAKY.factory(...a)) };
+    const list = [mmio(MMIO_BAR), MMIO_PLAIN, RAM_ONLY, mmio(MMIO_BAR)];
+    const { c, news } = campaign({ implA: counted, minimizeCandidates: 0 });
+    c.run(listEngine(list));
+    expect(news).toHaveLength(2);
+    expect(runsOfA).toBe(list.length);
+    expect(news.map((n) => n.run.findings.map((f) => f.signature))).toEqual([
+      [leakSignature("sev-es")],
+      [leakSignature("plain")],
+    ]);
+  });
+
+  it("passes on the engine's words and fast-check replay of the scenario", () => {
+    const { c, news } = campaign();
+    c.run((ctx) => void ctx.execute(mmio(MMIO_BAR), "round 3", { seed: 3, path: "4:0" }));
+    expect(news.map((n) => [n.origin, n.fastCheck])).toEqual([["round 3", { seed: 3, path: "4:0" }]]);
+  });
+
   it("counts scenarios run outside execute", () => {
     const { c } = campaign({ runs: 10 });
     const stats = c.run((ctx) => {

@@ -1,6 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EngineContext } from "../../src/engine/campaign";
+import type { FastCheckReplay } from "../../src/engine/origin";
 import { propertyEngine, type PropertyRound } from "../../src/engine/property";
+import { scenarioArbitrary } from "../../src/scenario/arbitraries";
 import type { Finding } from "../../src/diff/finding";
 import { scenarioToText } from "../../src/scenario/codec";
 import type { Scenario } from "../../src/scenario/types";
@@ -12,12 +15,14 @@ import type { Scenario } from "../../src/scenario/types";
 function run(seed: number, limit: number) {
   const texts: string[] = [];
   const origins: string[] = [];
+  const replays: (FastCheckReplay | undefined)[] = [];
   const rounds: PropertyRound[] = [];
   const ctx: EngineContext = {
-    execute(scenario: Scenario, origin?: string): Finding[] {
+    execute(scenario: Scenario, origin?: string, fastCheck?: FastCheckReplay): Finding[] {
       const signature = scenarioToText(scenario);
       texts.push(signature);
       origins.push(origin ?? "");
+      replays.push(fastCheck);
       return [
         {
           class: "exit-mismatch",
@@ -36,11 +41,24 @@ function run(seed: number, limit: number) {
     remainingMs: () => Infinity,
   };
   propertyEngine(seed, {}, (r) => rounds.push(r))(ctx);
-  return { texts, origins, rounds };
+  return { texts, origins, replays, rounds };
+}
+
+/** The scenario fast-check generates first when it replays `r`. */
+function replayed(r: FastCheckReplay): string {
+  let first: string | null = null;
+  fc.check(
+    fc.property(scenarioArbitrary(), (s) => {
+      first ??= scenarioToText(s);
+      return false;
+    }),
+    { seed: r.seed, path: r.path, numRuns: 1, endOnFailure: true },
+  );
+  return first!;
 }
 
 describe("propertyEngine", () => {
-  const { texts, origins, rounds } = run(11, 300);
+  const { texts, origins, replays, rounds } = run(11, 300);
 
   it("stops when the campaign says so", () => {
     expect(texts).toHaveLength(300);
@@ -63,6 +81,26 @@ describe("propertyEngine", () => {
       expect(r.signatures.length).toBeGreaterThan(0);
       expect(r.path).toMatch(/^\d+(:\d+)*$/);
       expect([...r.signatures].sort()).toEqual(r.signatures);
+    }
+  });
+
+  it("gives every scenario the seed and path that make fast-check generate it again", () => {
+    expect(replays.every((r) => r !== undefined && r.path.length > 0)).toBe(true);
+    // The first values of the first round, shrunk ones of it (paths a:b…) and ones of later rounds.
+    const picks = [0, 1, 2, ...[5, 40, 120, 299].filter((i) => i < texts.length)];
+    expect(picks.some((i) => replays[i]!.path.includes(":"))).toBe(true);
+    for (const i of picks) expect(replayed(replays[i]!)).toBe(texts[i]);
+  });
+
+  it("counts paths as fast-check does: a round's last failure is its counterexample path", () => {
+    // A value fails when its text (its signature here) was not reported by an earlier round.
+    const reported = new Set<string>();
+    for (const r of rounds.slice(0, -1)) {
+      const failed = texts.flatMap((t, i) =>
+        replays[i]!.seed === r.seed && !reported.has(t) ? [replays[i]!.path] : [],
+      );
+      expect(failed[failed.length - 1]).toBe(r.path);
+      for (const sig of r.signatures) reported.add(sig);
     }
   });
 

@@ -1,62 +1,56 @@
 import { describe, expect, it } from "vitest";
-import { runPair } from "../../src/diff/run-pair";
-import { implementation } from "../../src/impls";
-import { eventText } from "../../src/report/events-text";
-import { findingWords } from "../../src/report/finding-words";
-import { profileWords } from "../../src/report/profile-words";
-import { makeFindingFile } from "../../src/store/make-finding-file";
-import { amdCpu, MMIO_BAR, scenario } from "../port/fixtures";
+import type { Finding } from "../../src/diff/finding";
+import { makeFindingFile, type FindingFileParts } from "../../src/store/make-finding-file";
+import { MMIO_BAR, scenario } from "../port/fixtures";
 
-const FOUND = { engine: "random", seed: "7", execs: 3 };
 const SC = { ...scenario({ steps: [{ op: "access", gpa: MMIO_BAR, kind: "read", size: 4 }] }), note: "n", expect: {} };
+const FINDING: Finding = {
+  class: "exit-mismatch",
+  severity: "functional",
+  signature: "exit-mismatch|x",
+  step: 0,
+  side: "both",
+  detail: "d",
+  basis: "policy",
+  policyRules: ["r"],
+};
+const PARTS: FindingFileParts = {
+  finding: FINDING,
+  scenario: SC,
+  impl: "pre-patch",
+  against: "reference",
+  labels: { reach: { kind: "real-cpu", realProfiles: ["epyc-9124"] }, introduced: true },
+  baseline: "posted",
+  words: { summary: "one sentence", profile: "a profile", sides: { A: ["a event"], B: ["b event"] } },
+  found: { engine: "random", seed: "7", execs: 3 },
+};
 
 describe("makeFindingFile", () => {
-  it("records both sides' events at the divergent step, the profile, and the scenario without note or expectation", () => {
-    const A = implementation("pre-patch");
-    const B = implementation("reference");
-    const { a, b, findings } = runPair(SC, A, B);
-    const finding = findings.find((f) => f.class === "exit-mismatch")!;
-    const file = makeFindingFile(finding, SC, A, B, FOUND, null);
-    expect(file).toMatchObject({
-      class: finding.class,
-      severity: finding.severity,
-      signature: finding.signature,
+  it("assembles the file from the finding, its labels, words and origin as given", () => {
+    expect(makeFindingFile(PARTS)).toEqual({
+      class: "exit-mismatch",
+      severity: "functional",
+      signature: "exit-mismatch|x",
+      reach: { kind: "real-cpu", realProfiles: ["epyc-9124"] },
+      introduced: true,
+      baseline: "posted",
+      basis: "policy",
+      policyRules: ["r"],
+      summary: "one sentence",
+      profile: "a profile",
       impl: "pre-patch",
       against: "reference",
       step: 0,
-      profile: profileWords(SC),
-      found: FOUND,
+      sides: { A: ["a event"], B: ["b event"] },
+      found: { engine: "random", seed: "7", execs: 3 },
+      scenario: { ...SC, note: undefined, expect: undefined },
     });
-    // One plain sentence for the signature; the profile has its own field.
-    expect(file.summary).toBe(findingWords(finding.signature));
-    expect(file.profile).toBe(profileWords(SC));
-    expect(file.sides.A).toEqual(a!.steps[0]!.events.map(eventText));
-    expect(file.sides.B).toEqual(b!.steps[0]!.events.map(eventText));
-    expect(file).toMatchObject({ introduced: null, baseline: null, basis: "spec", policyRules: [] });
-    expect(file.scenario.note).toBeUndefined();
-    expect(file.scenario.expect).toBeUndefined();
   });
 
-  it("records VM creation for a creation finding, and the PTEs for a PTE finding", () => {
-    // PhysAddrSize 52 and no reduction: no nested-PTE bit is reserved, so the reference refuses an SEV-ES VM it
-    // could not raise #VC for; posted creates it.
-    const sc = scenario({ cpus: [amdCpu({ addrSizes: 0x3034, cbit: 51, red: 0 })], steps: SC.steps });
-    const A = implementation("posted");
-    const B = implementation("reference");
-    const { findings } = runPair(sc, A, B);
-    const create = findings.find((f) => f.step === -1)!;
-    const file = makeFindingFile(create, sc, A, B, FOUND, implementation("pre-patch"));
-    expect(file.sides.A[0]).toBe("VM created");
-    // The tree before the patch creates it as well; the reference refuses by a policy rule; no real CPU has it.
-    expect(file).toMatchObject({
-      reach: { kind: "exotic-cpuid", realProfiles: [] },
-      introduced: false,
-      baseline: "pre-patch",
-      basis: "policy",
-      policyRules: ["sevEsNeedsReservedBits"],
-    });
-    expect(file.sides.B[0]).toMatch(/^VM creation fails: errno \d+/);
-    const ptes = makeFindingFile({ ...create, step: null }, sc, A, B, FOUND, null);
-    expect(ptes.sides.A.every((l) => /^gpa 0x[0-9a-f]+: pte 0x[0-9a-f]+$/.test(l))).toBe(true);
+  it("keeps the scenario without note or expectation", () => {
+    const file = makeFindingFile(PARTS);
+    expect(file.scenario.note).toBeUndefined();
+    expect(file.scenario.expect).toBeUndefined();
+    expect(file.scenario.steps).toEqual(SC.steps);
   });
 });

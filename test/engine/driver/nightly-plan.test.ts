@@ -8,8 +8,8 @@ import {
   nightlyPlan,
   pointsDone,
   sweepParts,
-} from "../../src/cli/nightly-plan";
-import { SWEEP_POINTS, probeSteps, sweepPoint } from "../../src/engine/sweep";
+} from "../../../src/engine/driver/nightly-plan";
+import { SWEEP_POINTS, probeSteps, sweepPoint } from "../../../src/engine/sweep";
 
 describe("nightly plan", () => {
   it("seeds from the UTC date as YYYYMMDD", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runPair } from "../../src/diff/run-pair";
 import { implementation } from "../../src/impls";
 import { variantNames } from "../../src/port/variants";
-import { expectationsOf, signaturesOf } from "../../src/store/expectations";
+import { expectationsOf, signaturesOf } from "../../src/engine/expectations";
 import { MMIO_BAR, scenario, SEV_ES } from "../port/fixtures";
 
 const SC = scenario({
@@ -33,5 +33,14 @@ describe("expectationsOf", () => {
     const e = expectationsOf(SC);
     expect(Object.keys(e)).toEqual(variantNames());
     for (const v of variantNames()) expect(e[v]).toEqual(signaturesOf(SC, v));
+  });
+});
+
+describe("a corpus scenario's expectation", () => {
+  it("records that pre-patch sends the SEV-ES MMIO access to vmd where the reference raises #VC", () => {
+    const read = scenario({ steps: [{ op: "access", gpa: MMIO_BAR, kind: "read", size: 4 }] });
+    expect(expectationsOf(read)["pre-patch"]).toEqual([
+      "exit-mismatch|both|access|mmio|A:vmd-exit:mmio-assist:bytes|B:vc:0x400|sev-es",
+    ]);
   });
 });

@@ -7,16 +7,16 @@
 // Finding paths in the summary (`file`, `replay`) are relative to DIR: crashes/<name>.json.
 import { existsSync, readdirSync, rmSync } from "fs";
 import { basename, join, resolve } from "path";
-import { InputError, readInputText } from "../scenario/json-reader";
-import { CrashStore } from "../store/crash-store";
-import { writeFileAtomic } from "../store/atomic-write";
-import { replayCommand, type FindingFile } from "../store/finding-file";
-import { divergenceSvg } from "../report/divergence-svg";
-import { summaryFacts } from "../report/summary-facts";
-import { summaryHtml } from "../report/summary-html";
-import { decodeSummary, encodeSummary } from "../report/summary-json";
-import { summaryMarkdown } from "../report/summary-md";
-import type { Summary } from "../report/summary-types";
+import { InputError, readInputText } from "../../scenario/json-reader";
+import { CrashStore } from "../../store/crash-store";
+import { writeFileAtomic } from "../../store/atomic-write";
+import { replayCommand, type FindingFile } from "../../store/finding-file";
+import { divergenceSvg } from "../../report/divergence-svg";
+import { summaryFacts } from "../../report/summary-facts";
+import { summaryHtml } from "../../report/summary-html";
+import { decodeSummary, encodeSummary } from "../../report/summary-json";
+import { summaryMarkdown } from "../../report/summary-md";
+import type { Summary } from "../../report/summary-types";
 
 export const SUMMARY_JSON = "summary.json";
 export const CRASHES = "crashes";

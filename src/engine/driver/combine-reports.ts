@@ -1,10 +1,11 @@
 // Combines the reports of campaigns that ran one after another as parts of one engine's work (the nightly's sweep
 // parts) into one report, as if one campaign had run them in order: counts summed, first hits offset by the
 // scenarios and time of the parts before, sweep spreads and divergence maps merged.
-import type { CampaignStats } from "../engine/campaign";
-import { DivergenceMap } from "../engine/divergence-map";
-import { SweepMap } from "../engine/sweep-map";
-import type { FuzzOptions, FuzzReport } from "./fuzz-command";
+import type { CampaignStats } from "../campaign";
+import { DivergenceMap } from "../divergence-map";
+import { SweepMap } from "../sweep-map";
+import type { FuzzReport } from "./fuzz-campaign";
+import type { FuzzOptions } from "./fuzz-options";
 
 export function combineReports(reports: readonly FuzzReport[], options: FuzzOptions): FuzzReport {
   const stats: CampaignStats = { execs: 0, elapsedMs: 0, hits: new Map(), bySeverity: {} };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { comparisonTable } from "../../src/cli/compare-command";
-import { finding, summary } from "../report/fixtures";
+import { comparisonTable } from "../../src/report/compare-table";
+import { finding, summary } from "./fixtures";
 
 describe("compare's table", () => {
   it("lists each signature once with reach and basis, hits per implementation marked introduced or inherited", () => {

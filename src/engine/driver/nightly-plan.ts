@@ -1,7 +1,7 @@
 // The nightly's plan: how a time budget becomes a fixed number of scenarios per engine, the date seed, and the
 // sweep's parts (one per guest kind × memEncrypt block of the shard), so the same inputs always do the same work.
-import { SWEEP_POINTS, probeSteps, type SweepPoint } from "../engine/sweep";
-import { GUEST_KINDS, type GuestKind } from "../scenario/types";
+import { SWEEP_POINTS, probeSteps, type SweepPoint } from "../sweep";
+import { GUEST_KINDS, type GuestKind } from "../../scenario/types";
 
 /** In the order they run: property last, as fast-check may go on generating for a while after its last scenario. */
 export const NIGHTLY_ENGINES = ["random", "sweep", "property"] as const;
