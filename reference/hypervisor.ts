@@ -46,7 +46,7 @@ interface VcpuState {
 }
 
 export class ReferenceHypervisor implements Hypervisor {
-  readonly name = "reference";
+  readonly name: string;
   readonly npt = new Map<bigint, bigint>();
   /** The rule that refused VM creation and its details in words (null when it succeeded or has not run). */
   private refused: { rule: string; detail: string } | null = null;
@@ -67,6 +67,7 @@ export class ReferenceHypervisor implements Hypervisor {
     /** The most vcpus vmm's contract lets a VM have (vm_create: one today). */
     private readonly maxVcpus = VMM_UP_ONLY,
   ) {
+    this.name = maxVcpus === VMM_UP_ONLY ? "reference" : "reference-smp";
     this.mappingEntries = scenario.host.pvEntries ?? null;
   }
 

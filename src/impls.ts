@@ -35,3 +35,14 @@ export function baselineName(name: string | undefined, implA: string): string | 
 export function baselineImplementation(name: string | null): Implementation | null {
   return name === null ? null : implementation(name);
 }
+
+/** Whether an implementation creates VMs of several vcpus: the smp what-if and reference-smp; vmm today does not. */
+export function createsSeveralVcpus(name: string): boolean {
+  if (name === REFERENCE_SMP) return true;
+  return variantNames().includes(name) && getVariant(name).against === REFERENCE_SMP;
+}
+
+/** The implementation A is compared with when none is named: the reference under A's own vmm contract. */
+export function defaultAgainst(implA: string): string {
+  return variantNames().includes(implA) ? getVariant(implA).against : REFERENCE;
+}

@@ -2,7 +2,7 @@
 // the rest themselves. Each setting the command fixes wins; every other comes from its flag, else the fuzz default.
 import type { FuzzOptions } from "../engine/driver/fuzz-options";
 import { ENGINES, type EngineName } from "../engine/session";
-import { baselineName, implementation } from "../impls";
+import { baselineName, defaultAgainst, implementation } from "../impls";
 import { FUZZ_FLAGS } from "./commands";
 import type { ParsedArgs } from "./flags";
 import { UsageError } from "./io";
@@ -37,7 +37,7 @@ export function campaignOptions(given: ParsedArgs, fixed: Partial<FuzzOptions> =
   const shard = pick("shard", () => shardOf(args));
   const jobs = pick("jobs", () => positiveInteger(args, "jobs", 1));
   const impl = pick("impl", () => flag(args, "impl")!);
-  const against = pick("against", () => flag(args, "against")!);
+  const against = pick("against", () => flag(args, "against") ?? defaultAgainst(impl));
   const baseline = pick("baseline", () => baselineName(flag(args, "baseline"), impl));
   // Unknown implementations are bad usage before any work starts.
   implementation(impl);

@@ -29,7 +29,10 @@ export const FLAG = {
     default: "posted",
     help: "implementation playing A: pre-patch | posted | proposed | series-1..8",
   },
-  against: { value: "NAME", default: "reference", help: "implementation A is compared with" },
+  against: {
+    value: "NAME",
+    help: "implementation A is compared with (default: reference; reference-smp for the smp what-if)",
+  },
   baseline: {
     value: "NAME",
     help: "tells introduced from inherited findings; none for no baseline (default pre-patch for a patch variant)",

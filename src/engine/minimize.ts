@@ -136,6 +136,19 @@ function* candidates(s: Scenario, profiles: readonly HostCpu[], realHosts: reado
   // Host: round RAM size, no decode assist.
   if (s.host.ramBytes !== DEFAULT_RAM) yield { ...s, host: { ...s.host, ramBytes: DEFAULT_RAM } };
   if (s.host.decodeAssist) yield { ...s, host: { ...s.host, decodeAssist: false } };
+  // One vcpu, then the steps on vcpu 0.
+  if (s.guest.vcpus !== undefined) {
+    const { vcpus: _v, ...oneVcpu } = s.guest;
+    yield { ...s, guest: oneVcpu, steps: s.steps.map(({ vcpu: _s, ...st }) => st as Step) };
+  }
+  for (let k = 0; k < s.steps.length; k++) {
+    const st = s.steps[k]!;
+    if (st.vcpu !== undefined && st.vcpu !== 0)
+      yield withSteps(
+        s,
+        s.steps.map((x, i) => (i === k ? { ...x, vcpu: 0 } : x)),
+      );
+  }
   if (pv !== undefined) {
     const { pvEntries: _, ...unlimited } = s.host;
     yield { ...s, host: unlimited };
@@ -181,6 +194,7 @@ function distance(s: Scenario, profiles: readonly CpuFields[]): number {
   if (s.host.decodeAssist) d++;
   // A limited pool is a knob away from the default; fewer free entries count as nearer (down to none).
   if (s.host.pvEntries !== undefined) d += 1 + s.host.pvEntries;
+  if (s.guest.vcpus !== undefined) d += s.guest.vcpus;
   for (const cpu of s.host.cpus) {
     const mine = fieldsOfCpu(cpu);
     let nearest = Infinity;
@@ -193,6 +207,7 @@ function distance(s: Scenario, profiles: readonly CpuFields[]): number {
   }
   for (const st of s.steps) {
     if (st.cpu !== undefined) d++;
+    if (st.vcpu !== undefined && st.vcpu !== 0) d++;
     if ((st.gpa & 0xfffn) !== 0n) d++;
     if (st.op === "access")
       d += (st.walk !== undefined ? 1 : 0) + (st.kind !== "read" ? 1 : 0) + (st.size !== 4 ? 1 : 0);

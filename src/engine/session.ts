@@ -2,8 +2,9 @@
 // engine, runs the campaign, turns each new signature into finding-file data. Writes no files, prints nothing.
 import type { Finding } from "../diff/finding";
 import type { Implementation, PairResult } from "../diff/run-pair";
-import { baselineImplementation } from "../impls";
+import { baselineImplementation, createsSeveralVcpus } from "../impls";
 import { createSampler } from "../scenario/sampler";
+import type { GeneratorOptions } from "../scenario/space";
 import type { Scenario } from "../scenario/types";
 import type { FindingFile } from "../store/finding-file";
 import { Campaign, type CampaignStats, type Engine } from "./campaign";
@@ -72,6 +73,7 @@ export interface SessionSinks {
 
 function engineFor(
   o: SessionOptions,
+  generator: Partial<GeneratorOptions>,
   sweep: SweepMap | null,
   divergence: DivergenceMap | null,
   override?: Engine,
@@ -79,9 +81,9 @@ function engineFor(
   if (override) return override;
   switch (o.engine) {
     case "random":
-      return randomEngine(createSampler(o.seed), (i) => `random seed ${o.seed} scenario ${i}`);
+      return randomEngine(createSampler(o.seed, generator), (i) => `random seed ${o.seed} scenario ${i}`);
     case "property":
-      return propertyEngine(o.seed, {});
+      return propertyEngine(o.seed, generator);
     case "sweep":
       return sweepEngine(o.part.index, o.part.count, (p, _probe, findings) => {
         sweep!.record(
@@ -141,6 +143,8 @@ export function runSession(
       onProgress: sinks.onProgress,
     },
   );
-  const stats = campaign.run(engineFor(o, sweep, divergence, override));
+  // Guests of several vcpus are made often only when both sides can create them (the smp what-if).
+  const generator = { severalVcpus: createsSeveralVcpus(implA.name) && createsSeveralVcpus(implB.name) };
+  const stats = campaign.run(engineFor(o, generator, sweep, divergence, override));
   return { stats, sweep, divergence };
 }

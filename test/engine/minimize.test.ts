@@ -181,6 +181,24 @@ describe("minimize: real hosts first", () => {
     expect(r.scenario.host.pvEntries).toBe(1);
   });
 
+  it("goes down to one vcpu when the finding does not need the second (the smp what-if)", () => {
+    const start = scenario({
+      steps: [
+        { op: "access", gpa: 0x1000n, kind: "write", size: 8, vcpu: 1 },
+        { op: "ghcb", gpa: 0x1000n, vcpu: 1 },
+        { op: "access", gpa: 0x2000n, kind: "write", size: 8, vcpu: 1 },
+        { op: "ghcb", gpa: 0x2000n, vcpu: 1 },
+      ],
+    });
+    start.guest = { ...start.guest, vcpus: 2 };
+    const signature = "exit-mismatch|both|ghcb|ram|A:vm-error|B:nothing|sev-es";
+    const { test } = shows(implementation("smp"), implementation("reference-smp"), signature);
+    expect(test(start)).toBe(true);
+    const r = minimize(start, test, OPTIONS);
+    expect(r.scenario.guest.vcpus).toBeUndefined();
+    expect(r.scenario.steps.every((s) => s.vcpu === undefined)).toBe(true);
+  });
+
   it("tries the catalog's CPUs, then the QEMU guest view, as profiles", () => {
     expect(minimizerProfiles().slice(0, CATALOG.length)).toEqual(CATALOG.map((e) => e.cpu));
     expect(realHostProfiles()).toEqual(CATALOG.map((e) => e.cpu));

@@ -360,24 +360,28 @@ describe("fidelity against the C compiled with the system cc", () => {
     180_000,
   );
 
-  it.skipIf(!hasCc)("agrees on pmap_enter's PTE for any pa, prot, flags and va, bit for bit", () => {
-    const list = inputs();
-    const c = runC(list);
-    list.forEach((x, i) => {
-      const want = c[i]!;
-      const env = pmap_bootstrap_env(collectingContext().cx, () => x.managed);
-      const pm = pmap_create();
-      pm.pm_type = PMAP_TYPE_RVI;
-      const where = `input ${i}: pa 0x${x.pa.toString(16)} va 0x${x.va.toString(16)} prot ${x.prot} flags ${x.flags}`;
-      let crashed = false;
-      try {
-        expect(pmap_enter(env, pm, x.va, x.pa, x.prot, x.flags)).toBe(0);
-      } catch (e) {
-        if (!(e instanceof HostCrash)) throw e;
-        crashed = true;
-      }
-      expect(crashed, where).toBe(want.kassertPa);
-      if (!crashed) expect([...pm.pm_ptes.values()], where).toEqual([want.nptePa]);
-    });
-  });
+  it.skipIf(!hasCc)(
+    "agrees on pmap_enter's PTE for any pa, prot, flags and va, bit for bit",
+    () => {
+      const list = inputs();
+      const c = runC(list);
+      list.forEach((x, i) => {
+        const want = c[i]!;
+        const env = pmap_bootstrap_env(collectingContext().cx, () => x.managed);
+        const pm = pmap_create();
+        pm.pm_type = PMAP_TYPE_RVI;
+        const where = `input ${i}: pa 0x${x.pa.toString(16)} va 0x${x.va.toString(16)} prot ${x.prot} flags ${x.flags}`;
+        let crashed = false;
+        try {
+          expect(pmap_enter(env, pm, x.va, x.pa, x.prot, x.flags)).toBe(0);
+        } catch (e) {
+          if (!(e instanceof HostCrash)) throw e;
+          crashed = true;
+        }
+        expect(crashed, where).toBe(want.kassertPa);
+        if (!crashed) expect([...pm.pm_ptes.values()], where).toEqual([want.nptePa]);
+      });
+    },
+    180_000,
+  );
 });

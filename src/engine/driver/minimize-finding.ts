@@ -3,7 +3,7 @@
 import { severityRank } from "../../diff/classes";
 import type { Finding } from "../../diff/finding";
 import { runPair } from "../../diff/run-pair";
-import { baselineImplementation, baselineName, DEFAULT_IMPL, implementation, REFERENCE } from "../../impls";
+import { baselineImplementation, baselineName, DEFAULT_IMPL, defaultAgainst, implementation } from "../../impls";
 import type { Scenario } from "../../scenario/types";
 import { CrashStore, type SaveResult } from "../../store/crash-store";
 import type { FindingFile } from "../../store/finding-file";
@@ -40,7 +40,7 @@ export type MinimizeResult =
 /** Minimizes the recorded finding of a finding file, or the worst finding of a scenario, and stores it. */
 export function minimizeFinding(scenario: Scenario, recorded: FindingFile | null, o: MinimizeOptions): MinimizeResult {
   const implA = implementation(o.impl ?? recorded?.impl ?? DEFAULT_IMPL);
-  const implB = implementation(o.against ?? recorded?.against ?? REFERENCE);
+  const implB = implementation(o.against ?? recorded?.against ?? defaultAgainst(implA.name));
   const findings = runPair(scenario, implA, implB).findings;
   const target = recorded
     ? findings.find((f) => f.signature === recorded.signature)

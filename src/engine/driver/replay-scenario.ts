@@ -2,7 +2,7 @@
 import type { Outcome } from "../../cpu/events";
 import { compareTriage, labelFindings, type LabelledFinding } from "../../diff/labels";
 import { runPair } from "../../diff/run-pair";
-import { baselineImplementation, baselineName, DEFAULT_IMPL, implementation, REFERENCE } from "../../impls";
+import { baselineImplementation, baselineName, DEFAULT_IMPL, defaultAgainst, implementation } from "../../impls";
 import type { Scenario } from "../../scenario/types";
 import type { FindingFile } from "../../store/finding-file";
 
@@ -25,7 +25,7 @@ export interface Replay {
 
 export function replayScenario(scenario: Scenario, recorded: FindingFile | null, o: ReplayOptions): Replay {
   const implA = implementation(o.impl ?? recorded?.impl ?? DEFAULT_IMPL);
-  const implB = implementation(o.against ?? recorded?.against ?? REFERENCE);
+  const implB = implementation(o.against ?? recorded?.against ?? defaultAgainst(implA.name));
   const baseline = baselineImplementation(baselineName(o.baseline ?? undefined, implA.name));
   const { a, b, findings: raw } = runPair(scenario, implA, implB);
   const findings = labelFindings(scenario, raw, implA, implB, baseline).sort(compareTriage);
