@@ -1,38 +1,95 @@
 // Compares two outcomes of one scenario through a table of named checks, each with its class. Every independent
 // root cause is reported: a check goes on past its first divergent step, and an earlier divergence hides only what
-// it explains (the same step's events, the PTEs of pages its steps touched).
+// it explains (the same step's events, the PTEs of pages its steps touched). Each check is a pure function of the
+// two outcomes: what one check's divergence explains is derived from the outcomes (the context computes it once),
+// never handed from check to check, so the table's order is only the order findings are listed in.
 import { isPolicyRule, READS_CREATION } from "../../reference/basis";
 import type { Event, EventKind, Outcome } from "../cpu/events";
 import { Machine } from "../cpu/machine";
-import { guestKind, type Scenario } from "../scenario/types";
+import type { Scenario } from "../scenario/types";
 import { severityOf, type FindingClass } from "./classes";
 import type { Finding, Side } from "./finding";
 import { kindsOf, msrRequestName, observable, sameObserved, type Observed } from "./observable";
 import { pteBehaviour, worstBehaviour } from "./pte-semantics";
 import { regionOf } from "./regions";
-
-interface Context {
-  scenario: Scenario;
-  a: Outcome;
-  b: Outcome;
-  /** Steps a one-sided crash or exposure explains: their events are that root cause, not another one. */
-  explainedSteps: Set<number>;
-  /** Steps where any check diverged: the PTE check leaves their pages out (their entries differ as a consequence). */
-  divergentSteps: Set<number>;
-}
-
-interface Check {
-  name: string;
-  run(ctx: Context): Finding[];
-}
+import { maskNumbers, signatureOf } from "./signature";
 
 const SIDES: readonly Side[] = ["A", "B"];
 
-/** Classes that are wrong whatever the reference chose: a host crash, an exposure, C undefined behaviour. */
-const WRONG_IN_ANY_CASE: ReadonlySet<FindingClass> = new Set([
+/** A step at which one side shows something (a crash, an exposure) the other side does not show the same. */
+interface OneSidedHit {
+  side: Side;
+  step: number;
+  /** What that side observed at the step and the other did not show the same, in event order. */
+  hits: Observed[];
+}
+
+/**
+ * The two outcomes of a scenario and what follows from them alone, each computed once on first use. Checks read
+ * it and never write it.
+ */
+class Context {
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly a: Outcome,
+    readonly b: Outcome,
+  ) {}
+
+  private once<T>(key: string, make: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, make());
+    return this.memo.get(key) as T;
+  }
+
+  /** Steps where one side crashes the host and the other does not. */
+  get crashes(): readonly OneSidedHit[] {
+    return this.once("crashes", () => oneSidedHits(this, (o) => o.kind === "host-crash"));
+  }
+
+  /** Steps where one side reaches host memory that does not back the guest and the other does not. */
+  get exposures(): readonly OneSidedHit[] {
+    return this.once("exposures", () => oneSidedHits(this, exposes));
+  }
+
+  /** Steps a one-sided crash or exposure explains: their events are that root cause, not another one. */
+  get explainedSteps(): ReadonlySet<number> {
+    return this.once("explained", () => new Set([...this.crashes, ...this.exposures].map((h) => h.step)));
+  }
+
+  /** Steps both sides ran whose observable events differ where no crash or exposure explains it. */
+  get eventSteps(): readonly number[] {
+    return this.once("events", () => {
+      if (this.a.create !== 0 || this.b.create !== 0) return [];
+      const steps: number[] = [];
+      for (let step = 0; step < Math.min(this.a.steps.length, this.b.steps.length); step++)
+        if (!this.explainedSteps.has(step) && !sameObserved(stepObserved(this.a, step)!, stepObserved(this.b, step)!))
+          steps.push(step);
+      return steps;
+    });
+  }
+
+  /** Steps where the sides diverge: the PTE check leaves their pages out (their entries differ as a consequence). */
+  get divergentSteps(): ReadonlySet<number> {
+    return this.once("divergent", () => new Set([...this.explainedSteps, ...this.eventSteps]));
+  }
+}
+
+export interface Check {
+  name: string;
+  /** The check's findings, from the context alone. */
+  run(ctx: Context): Finding[];
+}
+
+/**
+ * Classes whose basis is never a policy: wrong whatever the reference chose (a host crash, an exposure, C undefined
+ * behaviour), or no difference in behaviour at all (PTE bits).
+ */
+const NEVER_POLICY: ReadonlySet<FindingClass> = new Set([
   "host-crash",
   "host-memory-exposure",
   "undefined-behaviour",
+  "pte-bits",
 ]);
 
 function outcomeOf(ctx: Context, side: Side): Outcome {
@@ -87,18 +144,13 @@ function finding(
   cls: FindingClass,
   step: number | null,
   side: Side | "both",
-  key: string,
+  cause: string,
   detail: string,
 ): Finding {
-  const policyRules = WRONG_IN_ANY_CASE.has(cls) ? [] : policyRulesAt(ctx, step);
+  const policyRules = NEVER_POLICY.has(cls) ? [] : policyRulesAt(ctx, step);
   const basis = policyRules.length > 0 ? "policy" : "spec";
-  const signature = [cls, side, key, guestKind(ctx.scenario.guest), ...whatIf(ctx.scenario)].join("|");
+  const signature = signatureOf(ctx.scenario, cls, side, cause);
   return { class: cls, severity: severityOf(cls), signature, step, side, detail, basis, policyRules };
-}
-
-/** The hardware what-ifs a scenario switches from the APM's answer: they end its findings' signatures. */
-function whatIf(s: Scenario): string[] {
-  return s.host.reductionReserved === false ? ["what-if:reduction-not-reserved"] : [];
 }
 
 function stepCount(o: Outcome): number {
@@ -111,19 +163,9 @@ function distinct(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => !seen.has(f.signature) && seen.add(f.signature));
 }
 
-/**
- * Every step (from creation on) where `pick` holds for one side and the other side does not show the same, one
- * finding per signature. `cause` names the root cause for the signature from that step's raw events and the offending
- * observation. Such a step is explained: the events check does not report it again.
- */
-function oneSided(
-  ctx: Context,
-  cls: FindingClass,
-  pick: (o: Observed) => boolean,
-  cause: (events: readonly Event[], hit: Observed, step: number) => string,
-  words: string,
-): Finding[] {
-  const found: Finding[] = [];
+/** Every step (from creation on) where `pick` holds for one side and the other side does not show the same. */
+function oneSidedHits(ctx: Context, pick: (o: Observed) => boolean): OneSidedHit[] {
+  const found: OneSidedHit[] = [];
   for (const side of SIDES) {
     const mine = outcomeOf(ctx, side);
     const theirs = outcomeOf(ctx, other(side));
@@ -132,15 +174,29 @@ function oneSided(
       if (hits.length === 0) continue;
       const theirObs = stepObserved(theirs, step) ?? [];
       const shared = hits.every((h) => theirObs.some((t) => t.kind === h.kind && t.address === h.address));
-      if (shared) continue;
-      const events = step < 0 ? mine.createEvents : mine.steps[step]!.events;
-      ctx.explainedSteps.add(step);
-      ctx.divergentSteps.add(step);
-      const impl = side === "A" ? ctx.a.impl : ctx.b.impl;
-      const detail = `${impl}: ${words} (step ${step}: ${kindsOf(stepObserved(mine, step) ?? [])})`;
-      found.push(finding(ctx, cls, step, side, cause(events, hits[0]!, step), detail));
+      if (!shared) found.push({ side, step, hits });
     }
   }
+  return found;
+}
+
+/**
+ * One finding per signature of one-sided hits. `cause` names the root cause for the signature from that step's
+ * raw events and the first offending observation. Such a step is explained: the events check does not report it.
+ */
+function oneSided(
+  ctx: Context,
+  cls: FindingClass,
+  hits: readonly OneSidedHit[],
+  cause: (events: readonly Event[], hit: Observed, step: number) => string,
+  words: string,
+): Finding[] {
+  const found = hits.map(({ side, step, hits: [first] }) => {
+    const mine = outcomeOf(ctx, side);
+    const events = step < 0 ? mine.createEvents : mine.steps[step]!.events;
+    const detail = `${mine.impl}: ${words} (step ${step}: ${kindsOf(stepObserved(mine, step) ?? [])})`;
+    return finding(ctx, cls, step, side, cause(events, first!, step), detail);
+  });
   return distinct(found);
 }
 
@@ -287,7 +343,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: "host-crash",
-    run: (ctx) => oneSided(ctx, "host-crash", (o) => o.kind === "host-crash", crashCause, "the host kernel faults"),
+    run: (ctx) => oneSided(ctx, "host-crash", ctx.crashes, crashCause, "the host kernel faults"),
   },
   {
     name: "memory-reached",
@@ -295,7 +351,7 @@ export const CHECKS: readonly Check[] = [
       oneSided(
         ctx,
         "host-memory-exposure",
-        exposes,
+        ctx.exposures,
         (_events, hit, step) => exposureCause(ctx, hit, step),
         "an access reaches host memory that does not back the guest",
       ),
@@ -303,19 +359,11 @@ export const CHECKS: readonly Check[] = [
   {
     name: "guest-exception-and-exits",
     run(ctx) {
-      if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
-      const found: Finding[] = [];
-      const n = Math.min(ctx.a.steps.length, ctx.b.steps.length);
-      for (let step = 0; step < n; step++) {
-        if (ctx.explainedSteps.has(step)) continue;
-        const oa = stepObserved(ctx.a, step)!;
-        const ob = stepObserved(ctx.b, step)!;
-        if (sameObserved(oa, ob)) continue;
-        ctx.divergentSteps.add(step);
+      const found = ctx.eventSteps.map((step) => {
         const key = `${stepLabel(ctx, step)}|A:${sideKinds(ctx.a, step)}|B:${sideKinds(ctx.b, step)}`;
-        const detail = `${ctx.a.impl}: ${kindsOf(oa)}; ${ctx.b.impl}: ${kindsOf(ob)}`;
-        found.push(finding(ctx, "exit-mismatch", step, "both", key, detail));
-      }
+        const detail = `${ctx.a.impl}: ${kindsOf(stepObserved(ctx.a, step)!)}; ${ctx.b.impl}: ${kindsOf(stepObserved(ctx.b, step)!)}`;
+        return finding(ctx, "exit-mismatch", step, "both", key, detail);
+      });
       return distinct(found);
     },
   },
@@ -325,8 +373,8 @@ export const CHECKS: readonly Check[] = [
       const found: Finding[] = [];
       for (const side of SIDES) {
         for (const { step, e } of ubEvents(outcomeOf(ctx, side))) {
-          const detail = e.detail.replace(/0x[0-9a-f]+/gi, "X").replace(/-?\b\d+\b/g, "N");
-          found.push(finding(ctx, "undefined-behaviour", step, side, `${e.site}|${detail}`, `${e.site}: ${e.detail}`));
+          const cause = `${e.site}|${maskNumbers(e.detail)}`;
+          found.push(finding(ctx, "undefined-behaviour", step, side, cause, `${e.site}: ${e.detail}`));
         }
       }
       return distinct(found);
@@ -360,16 +408,7 @@ export const CHECKS: readonly Check[] = [
         }
         const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
         if (mapsSomething(ba) && ((pa ^ pb) & ~PTE_SOFTWARE_BITS) !== 0n) continue; // "final-pte-attributes"
-        found.push({
-          class: "pte-bits",
-          severity: severityOf("pte-bits"),
-          signature: [`pte-bits|both|bits:${differingBits(pa ^ pb)}`, ...whatIf(ctx.scenario)].join("|"),
-          step: null,
-          side: "both",
-          detail,
-          basis: "spec",
-          policyRules: [],
-        });
+        found.push(finding(ctx, "pte-bits", null, "both", `bits:${differingBits(pa ^ pb)}`, detail));
       }
       // Bits-only differences beside a behaviour difference add nothing a reviewer needs.
       const behaviour = found.filter((f) => f.class === "pte-mismatch");
@@ -554,21 +593,23 @@ function outcomesAgree(a: Outcome, b: Outcome): boolean {
   return true;
 }
 
-/** All findings of one scenario's two outcomes, one per independent root cause; empty when the two agree. */
-export function diffOutcomes(scenario: Scenario, a: Outcome, b: Outcome): Finding[] {
+/**
+ * All findings of one scenario's two outcomes, one per independent root cause, in the order of `checks`; empty when
+ * the two agree. The checks are independent: any order of the table gives the same findings.
+ */
+export function diffOutcomes(scenario: Scenario, a: Outcome, b: Outcome, checks: readonly Check[] = CHECKS): Finding[] {
   if (outcomesAgree(a, b)) return [];
-  const ctx: Context = { scenario, a, b, explainedSteps: new Set(), divergentSteps: new Set() };
-  return CHECKS.flatMap((check) => check.run(ctx));
+  const ctx = new Context(scenario, a, b);
+  return checks.flatMap((check) => check.run(ctx));
 }
 
 /** A side threw while running: a bug in this project, reported as a finding. */
 export function implementationError(scenario: Scenario, side: Side, impl: string, error: unknown): Finding {
   const message = error instanceof Error ? error.message : String(error);
-  const key = message.replace(/0x[0-9a-f]+/gi, "X").replace(/\b\d+\b/g, "N");
   return {
     class: "implementation-error",
     severity: severityOf("implementation-error"),
-    signature: ["implementation-error", side, impl, key, guestKind(scenario.guest)].join("|"),
+    signature: signatureOf(scenario, "implementation-error", side, `${impl}|${maskNumbers(message)}`),
     step: null,
     side,
     detail: `${impl} threw: ${message}`,

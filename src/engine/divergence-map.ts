@@ -1,6 +1,6 @@
 // The divergence map's data: for each panel (guest kind × memEncrypt × where the C-bit sits relative to the
 // reduction window), the worst finding severity at every (PhysAddrSize, PhysAddrReduction) cell.
-import type { Severity } from "../diff/classes";
+import { REGISTRY, SEVERITY_ORDER, severityOrder, type Registry, type Severity } from "../diff/classes";
 import { GUEST_KINDS, type GuestKind } from "../scenario/types";
 import type { SweepPoint } from "./sweep";
 
@@ -16,18 +16,19 @@ export function cbitPlacement(p: Pick<SweepPoint, "physAddrSize" | "reduction" |
   return "above-window";
 }
 
-/** One character per cell: not run, agree, then each severity from mildest to worst. */
-export const CELL_CODES: Record<"none" | "agree" | Severity, string> = {
-  none: " ",
-  agree: ".",
-  info: "i",
-  ub: "u",
-  bug: "b",
-  functional: "f",
-  crash: "c",
-  security: "s",
-};
-const RANK = ["none", "agree", "info", "ub", "bug", "functional", "crash", "security"] as const;
+export type CellKind = "none" | "agree" | Severity;
+
+/** One character per cell: not run, agree, or the worst severity found there (its `cell` in the registry). */
+export function cellCodes(registry: Registry = REGISTRY): Record<CellKind, string> {
+  const codes = { none: " ", agree: "." } as Record<CellKind, string>;
+  for (const s of severityOrder(registry)) codes[s] = registry.severities[s].cell;
+  return codes;
+}
+
+export const CELL_CODES: Readonly<Record<CellKind, string>> = Object.freeze(cellCodes());
+
+/** Cell kinds from the mildest to the worst: a cell keeps the highest index it was given. */
+const RANK: readonly CellKind[] = ["none", "agree", ...[...SEVERITY_ORDER].reverse()];
 
 export const MAP_WIDTH = 256;
 export const MAP_HEIGHT = 64;

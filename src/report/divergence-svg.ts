@@ -3,7 +3,7 @@
 import { CBIT_PLACEMENTS, MAP_HEIGHT, MAP_WIDTH, type CbitPlacement, type MapPanel } from "../engine/divergence-map";
 import { GUEST_KINDS, type GuestKind } from "../scenario/types";
 import { escapeXml } from "./escape";
-import { MAP_PALETTE, paletteOfCode } from "./map-palette";
+import { MAP_PALETTE, paletteOfCode, type PaletteEntry } from "./map-palette";
 import { marksOnPanel, profileMarks, type ProfileMark } from "./profile-marks";
 
 /** Pixels per PhysAddrReduction value; the plot's width in pixels. */
@@ -72,7 +72,7 @@ export const MAP_SVG_SIZE = {
 const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 /** One path per colour: a rectangle for each run of equal cells in a row (not-run cells stay background). */
-function cells(panel: MapPanel | undefined, x0: number, y0: number): string {
+function cells(panel: MapPanel | undefined, x0: number, y0: number, palette: readonly PaletteEntry[]): string {
   if (!panel) return "";
   const runs = new Map<string, string[]>();
   panel.rows.forEach((row, reduction) => {
@@ -92,7 +92,7 @@ function cells(panel: MapPanel | undefined, x0: number, y0: number): string {
   });
   return [...runs]
     .map(([code, d]) => {
-      const entry = paletteOfCode(code);
+      const entry = paletteOfCode(code, palette);
       return `<path class="cells" data-severity="${entry?.kind ?? "unknown"}" fill="${entry?.colour ?? "#FF00FF"}" d="${d.join("")}"/>`;
     })
     .join("");
@@ -164,10 +164,10 @@ function marks(list: readonly ProfileMark[], x0: number, y0: number): string {
   return out.join("");
 }
 
-function legend(y: number): string {
+function legend(y: number, palette: readonly PaletteEntry[]): string {
   const out: string[] = [`<g class="legend">`];
   const entries = [
-    ...MAP_PALETTE.map((p) => ({ swatch: `<rect width="12" height="12" fill="${p.colour}" stroke="#707070"/>`, ...p })),
+    ...palette.map((p) => ({ swatch: `<rect width="12" height="12" fill="${p.colour}" stroke="#707070"/>`, ...p })),
     {
       kind: "profile",
       label: "real CPU profile (named)",
@@ -191,12 +191,15 @@ export interface MapSvgOptions {
   title?: string;
   /** Second line: what ran (e.g. coverage of the sweep). */
   subtitle?: string;
+  /** The cell colours and legend (default: the registry's). */
+  palette?: readonly PaletteEntry[];
 }
 
 export function divergenceSvg(map: readonly MapPanel[], o: MapSvgOptions = {}): string {
   const { width, height } = MAP_SVG_SIZE;
   const all = profileMarks();
   const title = o.title ?? "Divergence map";
+  const palette = o.palette ?? MAP_PALETTE;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
       `font-family="${FONT}" font-size="9" role="img" aria-label="${escapeXml(title)}">`,
@@ -211,7 +214,7 @@ export function divergenceSvg(map: readonly MapPanel[], o: MapSvgOptions = {}): 
       "Panels: guest kind × memEncrypt (rows) × where the C-bit sits relative to the reduction window " +
         "[PhysAddrSize − PhysAddrReduction, PhysAddrSize − 1] (columns)",
     )}</text>`,
-    legend(70),
+    legend(70, palette),
   ];
   panelGrid().forEach((key, i) => {
     const col = i % CBIT_PLACEMENTS.length;
@@ -227,7 +230,7 @@ export function divergenceSvg(map: readonly MapPanel[], o: MapSvgOptions = {}): 
       `<g class="panel" data-kind="${key.kind}" data-mem-encrypt="${key.memEncrypt}" data-placement="${key.cbitPlacement}">`,
       `<text class="panel-title" x="${px + 4}" y="${y0 - 7}" font-size="10.5" font-weight="bold">${escapeXml(panelTitle(key))}</text>`,
       `<rect x="${x0}" y="${y0}" width="${PLOT_W}" height="${PLOT_H}" fill="#fff"/>`,
-      cells(panel, x0, y0),
+      cells(panel, x0, y0, palette),
       panel
         ? ""
         : `<text x="${x0 + PLOT_W / 2}" y="${y0 + PLOT_H / 2 + 4}" text-anchor="middle" fill="#909090" font-size="11">not run</text>`,

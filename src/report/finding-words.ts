@@ -1,6 +1,8 @@
 // One plain sentence per signature, for people: what A did where B did something else, in the words of a review.
-// Built from the signature's parts (diff.ts) and, for a host crash, the panic message the port raised.
-import { FINDING_CLASSES, type FindingClass } from "../diff/classes";
+// The registry (diff/classes.ts) holds each class's sentences; here the signature's parts (diff.ts) and, for a host
+// crash, the panic message the port raised are put in words to fill them in.
+import { REGISTRY, type FindingClass, type Registry, type WordShapes } from "../diff/classes";
+import { parseSignature } from "../diff/signature";
 
 const GUESTS: Record<string, string> = { plain: "plain guest", sev: "SEV guest", "sev-es": "SEV-ES guest" };
 
@@ -77,57 +79,81 @@ function panicWords(reason: string): string {
   return reason.replace(/^panic: /, "");
 }
 
+type Values = Record<string, string>;
+
+/** Which of a class's sentences a signature takes, and the words that fill it in. */
+type Filled<C extends FindingClass> = { shape: WordShapes[C]; values: Values };
+type Fill<C extends FindingClass> = (cause: string[], side: string, crashReason?: string) => Filled<C>;
+
+const sideOf = (cause: string[], side: "A" | "B") => cause.find((p) => p.startsWith(`${side}:`))?.slice(2) ?? "?";
+
+const FILL: { [C in FindingClass]: Fill<C> } = {
+  "host-crash": ([cause = ""], _side, crashReason): Filled<"host-crash"> => {
+    if (crashReason && /panic/.test(crashReason)) return { shape: "panic", values: { panic: panicWords(crashReason) } };
+    if (cause.startsWith("direct-map:"))
+      return { shape: "directMap", values: { purpose: PURPOSES[cause.slice(11)] ?? cause.slice(11) } };
+    return crashReason ? { shape: "kernelSaying", values: { reason: crashReason } } : { shape: "kernel", values: {} };
+  },
+  "host-memory-exposure": ([what = "", region0]) => {
+    if (what.startsWith("guest-access:"))
+      return {
+        shape: "guestAccess",
+        values: { region: region(region0), memory: MEMORY[what.split(":")[1]!] ?? what },
+      };
+    const [, purpose, rw, memory] = what.split(":");
+    const values = {
+      rw: rw === "write" ? "writes" : "reads",
+      purpose: PURPOSES[purpose!] ?? String(purpose),
+      memory: MEMORY[memory!] ?? String(memory),
+    };
+    return { shape: "hostAccess", values };
+  },
+  "exit-mismatch": (cause) => {
+    const [a, b] = [sideOf(cause, "A"), sideOf(cause, "B")];
+    if (cause[0] === "create") return { shape: "create", values: { a: createWords(a), b: createWords(b) } };
+    const values = { step: stepWords(cause[0]!), region: region(cause[1]), a: sideWords(a), b: sideWords(b) };
+    return { shape: "step", values };
+  },
+  "guest-memory-mismatch": () => ({ shape: "any", values: {} }),
+  "pte-mismatch": (cause) => {
+    const [a, b] = [sideOf(cause, "A"), sideOf(cause, "B")];
+    return { shape: "any", values: { region: region(cause[1]), a: PTE[a] ?? a, b: PTE[b] ?? b } };
+  },
+  "pte-bits": ([cause = ""]) => {
+    const bits = cause.replace(/^bits:/, "").split("+");
+    const named = bits.map((b) =>
+      b === "address" ? "the address field" : b === "high" ? "the high bits" : `bits ${b}`,
+    );
+    return { shape: "any", values: { bits: named.join(" and ") } };
+  },
+  "undefined-behaviour": ([site, detail]) => ({
+    shape: "any",
+    values: { site: String(site), detail: String(detail) },
+  }),
+  "implementation-error": (cause, side) => ({
+    shape: "any",
+    values: { side: side === "B" ? "B" : "A", message: cause.join(", ") },
+  }),
+};
+
+/** A class's sentence with every `{name}` replaced by its words. */
+function fillIn(template: string, values: Values): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
 /**
- * The sentence for a signature. `crashReason` is the port's panic or fault message when the finding is a host
- * crash (as the HOST CRASH event gives it), so the sentence can name the assertion.
+ * The sentence for a signature, from the registry's words for its class. `crashReason` is the port's panic or
+ * fault message when the finding is a host crash (as the HOST CRASH event gives it), so the sentence can name the
+ * assertion.
  */
-export function findingWords(signature: string, crashReason?: string): string {
-  // A policy suffix (the reference's side rests on a policy rule) is a label, not part of the sentence.
-  const parts = signature.split("|").filter((p) => !p.startsWith("policy:"));
-  const cls = parts[0] as FindingClass;
-  const guest = GUESTS[parts[parts.length - 1]!];
-  const inGuest = guest ? ` (${guest})` : "";
-  switch (cls) {
-    case "host-crash": {
-      const cause = parts[2] ?? "";
-      if (crashReason && /panic/.test(crashReason)) return `the host panics: ${panicWords(crashReason)}${inGuest}`;
-      if (cause.startsWith("direct-map:"))
-        return `the host crashes: it touches the ${PURPOSES[cause.slice(11)] ?? cause.slice(11)} through the direct map where no memory is${inGuest}`;
-      return `the host kernel panics${crashReason ? `: ${crashReason}` : ""}${inGuest}`;
-    }
-    case "host-memory-exposure": {
-      const [what, region0] = [parts[2] ?? "", parts[3]];
-      if (what.startsWith("guest-access:"))
-        return `a guest access to ${region(region0)} reaches ${MEMORY[what.split(":")[1]!] ?? what}${inGuest}`;
-      const [, purpose, rw, memory] = what.split(":");
-      return `the host ${rw === "write" ? "writes" : "reads"} the guest's ${PURPOSES[purpose!] ?? purpose} in ${MEMORY[memory!] ?? memory}${inGuest}`;
-    }
-    case "exit-mismatch": {
-      const a = parts.find((p) => p.startsWith("A:"))?.slice(2) ?? "?";
-      const b = parts.find((p) => p.startsWith("B:"))?.slice(2) ?? "?";
-      if (parts[2] === "create") return `A ${createWords(a)} where B ${createWords(b)}${inGuest}`;
-      const where = `on ${stepWords(parts[2]!)} ${region(parts[3])}`;
-      return `${where}, A gives ${sideWords(a)} where B gives ${sideWords(b)}${inGuest}`;
-    }
-    case "pte-mismatch": {
-      const a = parts.find((p) => p.startsWith("A:"))?.slice(2) ?? "?";
-      const b = parts.find((p) => p.startsWith("B:"))?.slice(2) ?? "?";
-      return `the nested PTE for ${region(parts[3])} ${PTE[a] ?? a} in A, where in B it ${PTE[b] ?? b}${inGuest}`;
-    }
-    case "pte-bits": {
-      const bits = (parts[2] ?? "").replace(/^bits:/, "").split("+");
-      const named = bits.map((b) =>
-        b === "address" ? "the address field" : b === "high" ? "the high bits" : `bits ${b}`,
-      );
-      return `the nested PTEs differ only in ${named.join(" and ")}; the CPU behaves the same`;
-    }
-    case "undefined-behaviour":
-      return `the port hits C undefined behaviour at ${parts[2]}: ${parts[3]}${inGuest}`;
-    case "implementation-error":
-      return `${parts[1] === "B" ? "B" : "A"} threw (${parts.slice(2, -1).join(", ")}): a bug in this project${inGuest}`;
-    default:
-      return (FINDING_CLASSES as Record<string, { meaning: string } | undefined>)[cls]?.meaning ?? signature;
-  }
+export function findingWords(signature: string, crashReason?: string, registry: Registry = REGISTRY): string {
+  const parts = parseSignature(signature);
+  const cls = parts.class as FindingClass;
+  if (!Object.hasOwn(registry.classes, cls)) return signature;
+  const guest = parts.guest && GUESTS[parts.guest];
+  const { shape, values } = (FILL[cls] as Fill<FindingClass>)(parts.cause, parts.side, crashReason);
+  const words = registry.classes[cls].words as Record<string, string>;
+  return fillIn(words[shape]!, { ...values, guest: guest ? ` (${guest})` : "" });
 }
 
 function createWords(kind: string): string {

@@ -1,27 +1,34 @@
-// The divergence map's colours: one per cell code, from the Okabe–Ito palette, distinguishable with colour-blindness.
-import { CELL_CODES } from "../engine/divergence-map";
+// The divergence map's colours: one per cell code, each severity's from the registry (Okabe–Ito, distinguishable
+// with colour-blindness), then the two cells that hold no finding.
+import { REGISTRY, severityOrder, type Registry } from "../diff/classes";
+import { cellCodes, type CellKind } from "../engine/divergence-map";
 
-export type CellKind = keyof typeof CELL_CODES;
+export type { CellKind };
 
 export interface PaletteEntry {
   kind: CellKind;
+  /** The cell's character in a map row. */
+  code: string;
   colour: string;
   /** The legend's words. */
   label: string;
 }
 
 /** Worst first, as the legend lists them. */
-export const MAP_PALETTE: readonly PaletteEntry[] = Object.freeze([
-  { kind: "security", colour: "#D55E00", label: "security: host memory exposed" },
-  { kind: "crash", colour: "#CC79A7", label: "crash: host kernel fault" },
-  { kind: "functional", colour: "#E69F00", label: "functional: exit or PTE mismatch" },
-  { kind: "bug", colour: "#000000", label: "bug: implementation error" },
-  { kind: "ub", colour: "#009E73", label: "ub: C undefined behaviour" },
-  { kind: "info", colour: "#56B4E9", label: "info: PTE bits only" },
-  { kind: "agree", colour: "#E2E2E2", label: "agree" },
-  { kind: "none", colour: "#FFFFFF", label: "not run" },
-]);
+export function mapPalette(registry: Registry = REGISTRY): readonly PaletteEntry[] {
+  const codes = cellCodes(registry);
+  return Object.freeze([
+    ...severityOrder(registry).map((s) => {
+      const { colour, label } = registry.severities[s];
+      return { kind: s, code: codes[s], colour, label: `${s}: ${label}` };
+    }),
+    { kind: "agree", code: codes.agree, colour: "#E2E2E2", label: "agree" },
+    { kind: "none", code: codes.none, colour: "#FFFFFF", label: "not run" },
+  ]);
+}
 
-export function paletteOfCode(code: string): PaletteEntry | undefined {
-  return MAP_PALETTE.find((p) => CELL_CODES[p.kind] === code);
+export const MAP_PALETTE: readonly PaletteEntry[] = mapPalette();
+
+export function paletteOfCode(code: string, palette: readonly PaletteEntry[] = MAP_PALETTE): PaletteEntry | undefined {
+  return palette.find((p) => p.code === code);
 }

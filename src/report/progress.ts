@@ -1,18 +1,8 @@
 // The status line: a fixed format with fixed tags, like libFuzzer's, for people and scripts; under 80 columns.
-import { SEVERITY_ORDER, type Severity } from "../diff/classes";
+import { REGISTRY, severityOrder, type Registry } from "../diff/classes";
 import type { CampaignStats } from "../engine/campaign";
 
 export type ProgressTag = "NEW" | "PULSE" | "DONE";
-
-/** Short names of the severities in the status line. */
-const SHORT: Record<Severity, string> = {
-  security: "sec",
-  crash: "crash",
-  functional: "func",
-  bug: "bug",
-  ub: "ub",
-  info: "info",
-};
 
 /** Elapsed time in at most 6 characters: "12.3s", "754s", "3h05m". */
 function elapsedText(seconds: number): string {
@@ -23,9 +13,16 @@ function elapsedText(seconds: number): string {
 }
 
 /** "#52310 PULSE 12.0s 4359/s sigs 30 sec 4 crash 3 func 11 bug 0 ub 1 info 11". */
-export function statusLine(tag: ProgressTag, stats: CampaignStats, elapsedMs: number): string {
+export function statusLine(
+  tag: ProgressTag,
+  stats: CampaignStats,
+  elapsedMs: number,
+  registry: Registry = REGISTRY,
+): string {
   const seconds = Math.max(elapsedMs, 1) / 1000;
-  const bySeverity = SEVERITY_ORDER.map((s) => `${SHORT[s]} ${stats.bySeverity[s] ?? 0}`).join(" ");
+  const bySeverity = severityOrder(registry)
+    .map((s) => `${registry.severities[s].short} ${stats.bySeverity[s] ?? 0}`)
+    .join(" ");
   const rate = Math.round(stats.execs / seconds);
   return `#${stats.execs} ${tag} ${elapsedText(seconds)} ${rate}/s sigs ${stats.hits.size} ${bySeverity}`;
 }

@@ -1,4 +1,5 @@
 // summary.html: the same report as summary.md, one self-contained page with the divergence map's SVG inline.
+import { REGISTRY, severityOrder, type Registry } from "../diff/classes";
 import { divergenceSvg } from "./divergence-svg";
 import { escapeXml as h } from "./escape";
 import {
@@ -13,9 +14,11 @@ import {
 } from "./summary-facts";
 import { basisWords, introducedWords, reachWords } from "./label-words";
 import type { Summary } from "./summary-types";
+import { mapPalette } from "./map-palette";
 import { verdictOf } from "./verdict";
 
-const STYLE = `
+function style(registry: Registry): string {
+  return `
 body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 14px; margin: 24px; color: #1a1a1a; }
 h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 17px; margin: 28px 0 8px; }
 ul.about { margin: 0; padding-left: 20px; } ul.about li { margin: 2px 0; }
@@ -24,15 +27,21 @@ th, td { border: 1px solid #c8c8c8; padding: 3px 7px; text-align: left; vertical
 th { background: #f0f0f0; } td.num { text-align: right; white-space: nowrap; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
 .sev { display: inline-block; padding: 0 6px; border-radius: 3px; color: #000; white-space: nowrap; }
-.sev-security { background: #D55E00; color: #fff; } .sev-crash { background: #CC79A7; }
-.sev-functional { background: #E69F00; } .sev-bug { background: #000; color: #fff; }
-.sev-ub { background: #009E73; color: #fff; } .sev-info { background: #56B4E9; }
+${severityCss(registry)}
 .new { font-weight: bold; color: #B00020; }
 .map { overflow-x: auto; } .map svg { max-width: 100%; height: auto; }
 .verdict { font-size: 15px; max-width: 1100px; line-height: 1.45; }
 tr.g-breaks td:first-child { border-left: 6px solid #D55E00; } tr.g-inherited td:first-child { border-left: 6px solid #E69F00; }
 tr.g-policy td:first-child { border-left: 6px solid #56B4E9; } tr.g-exotic td:first-child { border-left: 6px solid #999; }
 `;
+}
+
+/** One badge rule per severity, in the registry's colours. */
+export function severityCss(registry: Registry = REGISTRY): string {
+  return severityOrder(registry)
+    .map((s) => `.sev-${s} { background: ${registry.severities[s].colour}; color: ${registry.severities[s].ink}; }`)
+    .join("\n");
+}
 
 function sev(s: string): string {
   return `<span class="sev sev-${h(s)}">${h(s)}</span>`;
@@ -46,12 +55,12 @@ function table(head: string[], rows: string[][], numeric: number[] = []): string
   return `<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
-export function summaryHtml(s: Summary): string {
+export function summaryHtml(s: Summary, registry: Registry = REGISTRY): string {
   const facts = summaryFacts(s);
   const verdict = verdictOf(s.findings, s);
   const parts: string[] = [
     `<!DOCTYPE html>`,
-    `<html lang="en"><head><meta charset="utf-8"><title>${h(facts.title)}</title><style>${STYLE}</style></head><body>`,
+    `<html lang="en"><head><meta charset="utf-8"><title>${h(facts.title)}</title><style>${style(registry)}</style></head><body>`,
     `<h1>${h(facts.title)}</h1>`,
     `<h2>Review verdict</h2>`,
     `<p class="verdict">${h(verdict.text)}</p>`,
@@ -87,7 +96,7 @@ export function summaryHtml(s: Summary): string {
   if (s.map.length === 0) parts.push(`<p>No sweep ran: no map.</p>`);
   else
     parts.push(
-      `<div class="map">${divergenceSvg(s.map, { title: "Divergence map", subtitle: facts.coverage ? `${facts.coverage}; colour: worst finding of the cell over the panel's C-bit positions` : undefined })}</div>`,
+      `<div class="map">${divergenceSvg(s.map, { palette: mapPalette(registry), title: "Divergence map", subtitle: facts.coverage ? `${facts.coverage}; colour: worst finding of the cell over the panel's C-bit positions` : undefined })}</div>`,
     );
   parts.push(`<h2>Findings</h2>`);
   if (s.findings.length === 0) parts.push(`<p>No finding: A and B agreed on every scenario.</p>`);

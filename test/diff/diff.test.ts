@@ -386,7 +386,7 @@ describe("final-pte", () => {
       {
         class: "pte-bits",
         severity: "info",
-        signature: "pte-bits|both|bits:0x200",
+        signature: "pte-bits|both|bits:0x200|sev-es",
         step: null,
         side: "both",
         detail: `nested PTE of page 0x200000 (ram): 0x${ramPte.toString(16)} vs 0x${(ramPte | 0x200n).toString(16)}`,
@@ -399,9 +399,9 @@ describe("final-pte", () => {
   it("summarises differing address bits as +address and bits 52..63 as +high", () => {
     // Two different reserved bits: both fault with RSV, so the CPU behaves the same.
     const rsv = diffPtes([[MMIO & ~0xfffn, FULL | (1n << 46n)]], [[MMIO & ~0xfffn, FULL | (1n << 48n) | 0x400n]]);
-    expect(rsv.map((f) => f.signature)).toEqual(["pte-bits|both|bits:0x400+address"]);
+    expect(rsv.map((f) => f.signature)).toEqual(["pte-bits|both|bits:0x400+address|sev-es"]);
     const high = diffPtes([[RAM, ramPte]], [[RAM, ramPte | (1n << 52n)]]);
-    expect(high.map((f) => f.signature)).toEqual(["pte-bits|both|bits:0x0+high"]);
+    expect(high.map((f) => f.signature)).toEqual(["pte-bits|both|bits:0x0+high|sev-es"]);
   });
 
   it("lists each pte-bits signature once, however many pages show it", () => {
@@ -417,19 +417,23 @@ describe("final-pte", () => {
         [RAM + 0x2000n, (ramPte + 0x2000n) | 0x800n],
       ],
     );
-    expect(found.map((f) => f.signature)).toEqual(["pte-bits|both|bits:0x200", "pte-bits|both|bits:0x800"]);
+    expect(found.map((f) => f.signature)).toEqual([
+      "pte-bits|both|bits:0x200|sev-es",
+      "pte-bits|both|bits:0x800|sev-es",
+    ]);
   });
 
-  it("keeps the guest kind out of the pte-bits signature", () => {
+  it("ends the pte-bits signature with the guest kind, as every class's", () => {
     const plain = scenario({ guest: PLAIN, steps: [STEPS[0]!] });
     const a = diffOutcomes(
       plain,
       outcome("A", [[ramOk]], ptes([[RAM, ramPte]])),
       outcome("B", [[ramOk]], ptes([[RAM, ramPte | 0x200n]])),
     );
-    expect(a.map((f) => f.signature)).toEqual(
-      diffPtes([[RAM, ramPte]], [[RAM, ramPte | 0x200n]]).map((f) => f.signature),
-    );
+    expect(a.map((f) => f.signature)).toEqual(["pte-bits|both|bits:0x200|plain"]);
+    expect(diffPtes([[RAM, ramPte]], [[RAM, ramPte | 0x200n]]).map((f) => f.signature)).toEqual([
+      "pte-bits|both|bits:0x200|sev-es",
+    ]);
   });
 
   it("reports a behaviour difference alone, not the bits-only differences beside it", () => {
@@ -639,7 +643,7 @@ describe("the fast path in front of the checks", () => {
     const s = fastPathScenario();
     expect(diffOutcomes(s, o(0x10000007n), o(0x10000007n))).toEqual([]);
     expect(diffOutcomes(s, o(0x10000407n), o(0x10000007n)).map((f) => f.signature)).toEqual([
-      "pte-bits|both|bits:0x400",
+      "pte-bits|both|bits:0x400|sev-es",
     ]);
   });
 });

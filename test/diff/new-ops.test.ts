@@ -44,7 +44,7 @@ describe("wallclock", () => {
 
   it("the reference writes it there too (rule wallClockArea), and the two agree", () => {
     expect(eventsOn("reference", sc)[1]).toEqual([hostTouch(RAM + 0x40n, "wallclock", true), { kind: "resume" }]);
-    expect(signatures(sc, "proposed")).toEqual(["pte-bits|both|bits:0x400"]);
+    expect(signatures(sc, "proposed")).toEqual(["pte-bits|both|bits:0x400|plain"]);
   });
 
   it("on a touched MMIO page, the posted patch's entry makes the host write the wall clock elsewhere", () => {
@@ -135,7 +135,7 @@ describe("ghcb with guestWrite", () => {
       const shown = kinds(eventsOn(impl, sc)[0]!).filter((k) => k !== "host-access");
       expect(shown).toEqual(["npf-exit", "resume", "guest-access", "vmgexit", "resume"]);
     }
-    expect(signatures(sc, "proposed")).toEqual(["pte-bits|both|bits:0x400"]);
+    expect(signatures(sc, "proposed")).toEqual(["pte-bits|both|bits:0x400|sev-es"]);
   });
 
   it("on a touched MMIO page the write raises #VC and the step ends there (reference, proposed)", () => {
@@ -174,7 +174,7 @@ describe("host.pvEntries (pmap_pv_pool exhaustion)", () => {
   });
 
   it("two per page: both map the page and agree", () => {
-    expect(signatures(withPool(2, [touch]), "proposed")).toEqual(["pte-bits|both|bits:0x400"]);
+    expect(signatures(withPool(2, [touch]), "proposed")).toEqual(["pte-bits|both|bits:0x400|plain"]);
   });
 
   it("entering again an entry that maps the page keeps no new entry: both retry until no progress", () => {

@@ -126,7 +126,9 @@ describe("Campaign", () => {
     ]);
     const { c, news } = campaign({ implA: AVL_BIT, minimizeCandidates: 500 });
     c.run(listEngine([sc]));
-    expect(news.map((n) => [n.finding.class, n.finding.signature])).toEqual([["pte-bits", "pte-bits|both|bits:0x200"]]);
+    expect(news.map((n) => [n.finding.class, n.finding.signature])).toEqual([
+      ["pte-bits", "pte-bits|both|bits:0x200|sev-es"],
+    ]);
     expect(news[0]!.scenario).toBe(sc);
   });
 

@@ -43,7 +43,7 @@ describe("findingWords", () => {
       "the nested PTE for an MMIO address maps host RAM that is not the guest's in A, where in B it faults with reserved bits set (RSV), so the guest's retry raises #VC (SEV-ES guest)",
     ],
     [
-      "pte-bits|both|bits:0x6+address",
+      "pte-bits|both|bits:0x6+address|sev-es",
       "the nested PTEs differ only in bits 0x6 and the address field; the CPU behaves the same",
     ],
   ])("%s", (signature, words) => {
