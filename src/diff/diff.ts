@@ -200,10 +200,23 @@ function oneSided(
   return distinct(found);
 }
 
-/** A host crash's cause: the direct-map access that faulted (its purpose), or the kernel itself. */
+/**
+ * A host crash's cause: the direct-map access that faulted (its purpose), or the kernel's own panic, named by its
+ * message (a failed KASSERT by its expression), so that two panics of the kernel are two root causes.
+ */
 function crashCause(events: readonly Event[]): string {
   const access = [...events].reverse().find((e) => e.kind === "host-access" && e.memory === "none");
-  return access?.kind === "host-access" ? `direct-map:${access.purpose}` : "kernel";
+  if (access?.kind === "host-access") return `direct-map:${access.purpose}`;
+  const crash = events.find((e) => e.kind === "host-crash");
+  return crash?.kind === "host-crash" ? `kernel:${panicName(crash.reason)}` : "kernel";
+}
+
+/** "panic: kernel diagnostic assertion "X" failed: …" → "KASSERT(X)"; "panic: M" → "panic(M)", numbers masked. */
+function panicName(reason: string): string {
+  const kassert = /kernel diagnostic assertion "(.*)" failed/.exec(reason);
+  if (kassert) return `KASSERT(${kassert[1]})`;
+  const panic = /^panic: (.*)$/.exec(reason);
+  return panic ? `panic(${maskNumbers(panic[1]!).replace(/\|/g, "/")})` : "other";
 }
 
 /** An exposure's cause: what reached which memory, and for a guest access the region of its GPA. */

@@ -92,6 +92,8 @@ const FILL: { [C in FindingClass]: Fill<C> } = {
     if (crashReason && /panic/.test(crashReason)) return { shape: "panic", values: { panic: panicWords(crashReason) } };
     if (cause.startsWith("direct-map:"))
       return { shape: "directMap", values: { purpose: PURPOSES[cause.slice(11)] ?? cause.slice(11) } };
+    const named = /^kernel:(?:panic\((.*)\)|(KASSERT\(.*\)))$/.exec(cause);
+    if (!crashReason && named) return { shape: "panic", values: { panic: named[1] ?? `${named[2]} failed` } };
     return crashReason ? { shape: "kernelSaying", values: { reason: crashReason } } : { shape: "kernel", values: {} };
   },
   "host-memory-exposure": ([what = "", region0]) => {

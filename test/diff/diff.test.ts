@@ -144,12 +144,15 @@ describe("host-crash", () => {
     expect(found[0]!.detail).toContain("posted");
   });
 
-  it("names the kernel as the cause when no direct-map access faulted", () => {
-    const b = outcome("B", withStep(1, [npf, { kind: "host-crash", reason: "panic: KASSERT" }], 1));
+  it("names the kernel and its panic as the cause when no direct-map access faulted", () => {
+    const b = outcome("B", withStep(1, [npf, { kind: "host-crash", reason: "panic: pmap_enter: 3 left" }], 1));
     const found = diffOutcomes(SC, outcome("A", GOOD), b);
     expect(found.map((f) => [f.class, f.side, f.step, f.signature])).toEqual([
-      ["host-crash", "B", 1, "host-crash|B|kernel|sev-es"],
+      ["host-crash", "B", 1, "host-crash|B|kernel:panic(pmap_enter: N left)|sev-es"],
     ]);
+    const kassert = 'panic: kernel diagnostic assertion "x != 0" failed: file "pmap.c", line 7';
+    const c = outcome("B", withStep(1, [npf, { kind: "host-crash", reason: kassert }], 1));
+    expect(diffOutcomes(SC, outcome("A", GOOD), c)[0]!.signature).toBe("host-crash|B|kernel:KASSERT(x != 0)|sev-es");
   });
 
   it("reports a crash during VM creation at step -1", () => {

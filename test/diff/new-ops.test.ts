@@ -164,7 +164,9 @@ describe("host.pvEntries (pmap_pv_pool exhaustion)", () => {
       reason: "panic: pmap_enter: no pv entries available",
     });
     expect(eventsOn("reference", sc)[0]!.at(-1)).toEqual({ kind: "vm-error", errno: 12 });
-    expect(signatures(sc, "proposed")).toContain("host-crash|A|kernel|plain");
+    expect(signatures(sc, "proposed")).toContain(
+      "host-crash|A|kernel:panic(pmap_enter: no pv entries available)|plain",
+    );
   });
 
   it("none: vmd's own mapping (PMAP_CANFAIL) fails with ENOMEM on both sides", () => {

@@ -171,7 +171,7 @@ describe("minimize: real hosts first", () => {
       steps: [{ op: "access", gpa: 0x1000n, kind: "read", size: 4 }],
     });
     start.host.pvEntries = 2;
-    const signature = "host-crash|A|kernel|plain";
+    const signature = "host-crash|A|kernel:panic(pmap_enter: no pv entries available)|plain";
     const { test } = shows(implementation("proposed"), implementation("reference"), signature);
     expect(test(start)).toBe(true);
     const zen2 = catalogEntryNamed("zen2-rome")!.cpu;

@@ -25,6 +25,15 @@ describe("findingWords", () => {
     expect(crashReasonIn(["#NPF exit", `HOST CRASH: ${reason}`])).toBe(reason);
   });
 
+  it("names the panic from the signature alone, one root cause per panic", () => {
+    expect(findingWords("host-crash|A|kernel:panic(pmap_enter: no pv entries available)|plain")).toBe(
+      "the host panics: pmap_enter: no pv entries available (plain guest)",
+    );
+    expect(findingWords("host-crash|A|kernel:KASSERT(!(wc && nocache))|sev-es")).toBe(
+      "the host panics: KASSERT(!(wc && nocache)) failed (SEV-ES guest)",
+    );
+  });
+
   it.each([
     [
       "exit-mismatch|both|mmio-nae|gap|A:vm-error|B:ghcb-error|sev-es",
