@@ -33,7 +33,7 @@ export interface SeverityEntry {
 export interface WordShapes {
   "host-memory-exposure": "guestAccess" | "hostAccess";
   "host-crash": "panic" | "directMap" | "kernel" | "kernelSaying";
-  "exit-mismatch": "create" | "step";
+  "exit-mismatch": "create" | "step" | "field";
   "guest-memory-mismatch": "any";
   "pte-mismatch": "any";
   "pte-bits": "any";
@@ -97,6 +97,7 @@ export const FINDING_CLASSES = {
     words: {
       create: "A {a} where B {b}{guest}",
       step: "on {step} {region}, A gives {a} where B gives {b}{guest}",
+      field: "{field}{where}: {a} in A, {b} in B{guest}",
     },
   },
   "guest-memory-mismatch": {

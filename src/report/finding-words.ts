@@ -110,9 +110,20 @@ const FILL: { [C in FindingClass]: Fill<C> } = {
     };
     return { shape: "hostAccess", values };
   },
-  "exit-mismatch": (cause) => {
+  "exit-mismatch": (cause): Filled<"exit-mismatch"> => {
     const [a, b] = [sideOf(cause, "A"), sideOf(cause, "B")];
     if (cause[0] === "create") return { shape: "create", values: { a: createWords(a), b: createWords(b) } };
+    const field = FIELDS[cause[0]!];
+    if (field !== undefined) {
+      const value = cause[0]!.endsWith("errno") ? errnoWords : (v: string) => v;
+      const where =
+        cause[0] === "create-errno"
+          ? ""
+          : cause[1] === "ghcb-msr"
+            ? ` on a GHCB MSR protocol request (${cause[2]})`
+            : ` on ${stepWords(cause[1]!)} ${region(cause[2])}`;
+      return { shape: "field", values: { field, where, a: value(a), b: value(b) } };
+    }
     const values = { step: stepWords(cause[0]!), region: region(cause[1]), a: sideWords(a), b: sideWords(b) };
     return { shape: "step", values };
   },
@@ -162,6 +173,31 @@ function createWords(kind: string): string {
   if (kind === "ok") return "creates the VM";
   const refused = /^refused(?:\((.*)\))?$/.exec(kind);
   return refused ? `refuses to create it${refused[1] ? ` (${refused[1]})` : ""}` : kindWords(kind);
+}
+
+/** The named field checks of the diff, by the first part of their cause. */
+const FIELDS: Record<string, string> = {
+  "create-errno": "the errno of VM creation",
+  "run-errno": "the errno VMM_IOC_RUN returns",
+  "ghcb-error-code": "the error the host leaves in the GHCB (SW_EXITINFO1/2)",
+  "vmd-exit-gpa": "the GPA vmd is handed",
+  "vmd-exit-insn-length": "the instruction length vmd is handed",
+  "vmd-exit-nae-size": "the access size vmd is handed",
+  "vmd-exit-direction": "the direction vmd is handed",
+  "vmd-exit-data": "where vmd is told the data is",
+};
+
+/** errno values by number (sys/errno.h), as the diff's errno checks give them. */
+const ERRNO_NAMES: Record<string, string> = {
+  "1": "EPERM",
+  "12": "ENOMEM",
+  "14": "EFAULT",
+  "22": "EINVAL",
+  "35": "EAGAIN",
+};
+
+function errnoWords(n: string): string {
+  return ERRNO_NAMES[n] ? `${ERRNO_NAMES[n]} (${n})` : `errno ${n}`;
 }
 
 function stepWords(op: string): string {

@@ -25,6 +25,18 @@ describe("findingWords", () => {
     expect(crashReasonIn(["#NPF exit", `HOST CRASH: ${reason}`])).toBe(reason);
   });
 
+  it("says which field a field check compares, with errno names", () => {
+    expect(findingWords("exit-mismatch|both|run-errno|ghcb-msr|terminate|A:1|B:22|sev-es")).toBe(
+      "the errno VMM_IOC_RUN returns on a GHCB MSR protocol request (terminate): EPERM (1) in A, EINVAL (22) in B (SEV-ES guest)",
+    );
+    expect(findingWords("exit-mismatch|both|create-errno|A:12|B:22|plain")).toBe(
+      "the errno of VM creation: ENOMEM (12) in A, EINVAL (22) in B (plain guest)",
+    );
+    expect(findingWords("exit-mismatch|both|vmd-exit-direction|mmio-nae|mmio|A:write|B:read|sev-es")).toBe(
+      "the direction vmd is handed on an MMIO NAE request for an MMIO address: write in A, read in B (SEV-ES guest)",
+    );
+  });
+
   it("names the panic from the signature alone, one root cause per panic", () => {
     expect(findingWords("host-crash|A|kernel:panic(pmap_enter: no pv entries available)|plain")).toBe(
       "the host panics: pmap_enter: no pv entries available (plain guest)",
