@@ -182,35 +182,28 @@ export class PortHypervisor implements Hypervisor {
   }
 
   pvclock(gpa: bigint, cpu: number, id: number): Disposition {
-    const vcpu = this.requireVcpu(id);
-    this.k.curcpu = cpu;
-    const entered = this.enter(vcpu);
-    if (entered !== null) return entered;
-
     /* WRMSR KVM_MSR_SYSTEM_TIME: EDX:EAX = gpa | PVCLOCK_SYSTEM_TIME_ENABLE */
-    const val = gpa | PVCLOCK_SYSTEM_TIME_ENABLE;
-    const vmcb = vcpu.vc_control;
-    vmcb.v_exitcode = BigInt(SVM_VMEXIT_MSR);
-    vmcb.v_exitinfo1 = 1n; /* WRMSR */
-    vcpu.vc_gueststate.vg_rcx = KVM_MSR_SYSTEM_TIME;
-    vmcb.v_rax = val & 0xffffffffn;
-    vcpu.vc_gueststate.vg_rdx = val >> 32n;
-    return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
+    return this.wrmsrExit(KVM_MSR_SYSTEM_TIME, gpa | PVCLOCK_SYSTEM_TIME_ENABLE, cpu, id);
   }
 
   wallclock(gpa: bigint, cpu: number, id: number): Disposition {
+    /* WRMSR KVM_MSR_WALL_CLOCK: EDX:EAX = gpa */
+    return this.wrmsrExit(KVM_MSR_WALL_CLOCK, gpa, cpu, id);
+  }
+
+  /** The guest's WRMSR of `msr` with `val`, intercepted: an SVM_VMEXIT_MSR exit of vcpu `id` on host CPU `cpu`. */
+  private wrmsrExit(msr: bigint, val: bigint, cpu: number, id: number): Disposition {
     const vcpu = this.requireVcpu(id);
     this.k.curcpu = cpu;
     const entered = this.enter(vcpu);
     if (entered !== null) return entered;
 
-    /* WRMSR KVM_MSR_WALL_CLOCK: EDX:EAX = gpa */
     const vmcb = vcpu.vc_control;
     vmcb.v_exitcode = BigInt(SVM_VMEXIT_MSR);
     vmcb.v_exitinfo1 = 1n; /* WRMSR */
-    vcpu.vc_gueststate.vg_rcx = KVM_MSR_WALL_CLOCK;
-    vmcb.v_rax = gpa & 0xffffffffn;
-    vcpu.vc_gueststate.vg_rdx = gpa >> 32n;
+    vcpu.vc_gueststate.vg_rcx = msr;
+    vmcb.v_rax = val & 0xffffffffn;
+    vcpu.vc_gueststate.vg_rdx = val >> 32n;
     return this.afterExit(vcpu, vcpu_run_svm_exit(this.k, vcpu));
   }
 

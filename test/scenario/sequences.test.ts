@@ -3,29 +3,20 @@ import { describe, expect, it } from "vitest";
 import { SEQUENCES } from "../../src/scenario/space";
 import { createSampler } from "../../src/scenario/sampler";
 import type { Scenario, Step } from "../../src/scenario/types";
+import { aimHolds, type Sequence } from "../support/sequence-aims";
 
 const page = (gpa: bigint) => gpa & ~0xfffn;
 
-/** Whether `steps` hold the sequence from some index on: the ops in order, "same" and "two-back" at those GPAs. */
-function holds(steps: readonly Step[], sequence: (typeof SEQUENCES)[number]): boolean {
+/** Whether `steps` hold the sequence from some index on: the ops in order, each at the GPA its aim asks for. */
+function holds(steps: readonly Step[], sequence: Sequence): boolean {
   for (let i = 0; i + sequence.length <= steps.length; i++) {
-    const ok = sequence.every(([op, aim], k) => {
-      const s = steps[i + k]!;
-      if (s.op !== op) return false;
-      if (aim === "same") return page(s.gpa) === page(steps[i + k - 1]!.gpa);
-      if (aim === "two-back") return s.gpa === steps[i + k - 2]!.gpa;
-      if (aim === "three-back") return s.gpa === steps[i + k - 3]!.gpa;
-      if (aim === "last-32") return s.gpa === page(steps[i + k - 1]!.gpa) + 0xfe0n;
-      if (aim === "crossing") return s.gpa === page(steps[i + k - 1]!.gpa) + 0xffcn;
-      return true;
-    });
-    if (ok) return true;
+    if (sequence.every((step, k) => aimHolds(steps, i + k, step))) return true;
   }
   return false;
 }
 
 /** The first scenario index at which `sequence` shows up, or -1. */
-function firstHit(scenarios: readonly Scenario[], sequence: (typeof SEQUENCES)[number]): number {
+function firstHit(scenarios: readonly Scenario[], sequence: Sequence): number {
   return scenarios.findIndex((s) => holds(s.steps, sequence));
 }
 

@@ -9,6 +9,7 @@ import { scenarioDecoder } from "../../src/scenario/decode-bytes";
 import { createSampler } from "../../src/scenario/sampler";
 import { SEQUENCES } from "../../src/scenario/space";
 import type { Scenario, Step } from "../../src/scenario/types";
+import { aimHolds, type Sequence } from "../support/sequence-aims";
 
 const SMP = { severalVcpus: true } as const;
 const sampler = createSampler(1, SMP);
@@ -18,20 +19,13 @@ const page = (gpa: bigint) => gpa & ~0xfffn;
 const vcpuOf = (t: Step) => t.vcpu ?? 0;
 
 /** Whether the sequence holds from some index with its first step on one vcpu and the others on another. */
-function handedOver(steps: readonly Step[], sequence: (typeof SEQUENCES)[number]): boolean {
+function handedOver(steps: readonly Step[], sequence: Sequence): boolean {
   for (let i = 0; i + sequence.length <= steps.length; i++) {
     const first = vcpuOf(steps[i]!);
     const other = sequence.length > 1 ? vcpuOf(steps[i + 1]!) : first;
-    const ok = sequence.every(([op, aim], k) => {
-      const s = steps[i + k]!;
-      if (s.op !== op || (k > 0 && (vcpuOf(s) !== other || other === first))) return false;
-      if (aim === "same") return page(s.gpa) === page(steps[i + k - 1]!.gpa);
-      if (aim === "two-back") return s.gpa === steps[i + k - 2]!.gpa;
-      if (aim === "three-back") return s.gpa === steps[i + k - 3]!.gpa;
-      if (aim === "last-32") return s.gpa === page(steps[i + k - 1]!.gpa) + 0xfe0n;
-      if (aim === "crossing") return s.gpa === page(steps[i + k - 1]!.gpa) + 0xffcn;
-      return true;
-    });
+    const ok = sequence.every(
+      (step, k) => (k === 0 || (vcpuOf(steps[i + k]!) === other && other !== first)) && aimHolds(steps, i + k, step),
+    );
     if (ok) return true;
   }
   return false;
