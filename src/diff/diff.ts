@@ -69,6 +69,21 @@ class Context {
     });
   }
 
+  /** The scenario's machine, for what the CPU does with a PTE (built only when two PTEs differ). */
+  get machine(): Machine {
+    return this.once("machine", () => new Machine(this.scenario));
+  }
+
+  /** What the CPU does with `pte` at `page` (pteBehaviour), computed once per entry for both PTE checks. */
+  behaviour(page: bigint, pte: bigint): string {
+    const memo = this.once("behaviour", () => new Map<bigint, Map<bigint, string>>());
+    let byPte = memo.get(page);
+    if (byPte === undefined) memo.set(page, (byPte = new Map()));
+    let b = byPte.get(pte);
+    if (b === undefined) byPte.set(pte, (b = pteBehaviour(this.machine, page, pte)));
+    return b;
+  }
+
   /** Steps where the sides diverge: the PTE check leaves their pages out (their entries differ as a consequence). */
   get divergentSteps(): ReadonlySet<number> {
     return this.once("divergent", () => new Set([...this.explainedSteps, ...this.eventSteps]));
@@ -77,6 +92,11 @@ class Context {
 
 export interface Check {
   name: string;
+  /**
+   * The check compares the final nested PTEs: the only checks that can find anything when both sides show the
+   * same events at every step (every other check compares events).
+   */
+  readsPtes?: true;
   /** The check's findings, from the context alone. */
   run(ctx: Context): Finding[];
 }
@@ -339,6 +359,14 @@ function mapsSomething(behaviour: string): boolean {
   return behaviour.split(" ").some((p) => /:(guest-ram|host-ram|none)@/.test(p));
 }
 
+/** The pages whose final PTEs differ between the sides (0 where a side has none), by address. */
+function differingPages(ctx: Context): bigint[] {
+  const pages: bigint[] = [];
+  for (const [page, pa] of ctx.a.ptes) if ((ctx.b.ptes.get(page) ?? 0n) !== pa) pages.push(page);
+  for (const [page, pb] of ctx.b.ptes) if (!ctx.a.ptes.has(page) && pb !== 0n) pages.push(page);
+  return pages.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
 /** The checks, in the order their findings are listed. */
 export const CHECKS: readonly Check[] = [
   {
@@ -395,23 +423,25 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: "final-pte",
+    readsPtes: true,
     run(ctx) {
       if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
       const explained = explainedPages(ctx);
-      // Built only when two PTEs differ: most scenarios end with equal tables.
-      let machine: Machine | null = null;
-      const pages = new Set([...ctx.a.ptes.keys(), ...ctx.b.ptes.keys()]);
       const found: Finding[] = [];
-      for (const page of [...pages].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
+      for (const page of differingPages(ctx)) {
         if (explained.has(page)) continue;
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
-        if (pa === pb) continue;
-        machine ??= new Machine(ctx.scenario);
-        const ba = pteBehaviour(machine, page, pa);
-        const bb = pteBehaviour(machine, page, pb);
         const region = regionOf(ctx.scenario.memory, page);
         const hexes = `0x${pa.toString(16)} vs 0x${pb.toString(16)}`;
+        const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
+        // The walk never reads the software bits: entries differing only there behave the same on every CPU.
+        if (((pa ^ pb) & ~PTE_SOFTWARE_BITS) === 0n) {
+          found.push(finding(ctx, "pte-bits", null, "both", `bits:${differingBits(pa ^ pb)}`, detail));
+          continue;
+        }
+        const ba = ctx.behaviour(page, pa);
+        const bb = ctx.behaviour(page, pb);
         if (ba !== bb) {
           const key = `pte|${region}|A:${worstBehaviour(ba)}|B:${worstBehaviour(bb)}`;
           found.push(
@@ -419,8 +449,7 @@ export const CHECKS: readonly Check[] = [
           );
           continue;
         }
-        const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
-        if (mapsSomething(ba) && ((pa ^ pb) & ~PTE_SOFTWARE_BITS) !== 0n) continue; // "final-pte-attributes"
+        if (mapsSomething(ba)) continue; // "final-pte-attributes"
         found.push(finding(ctx, "pte-bits", null, "both", `bits:${differingBits(pa ^ pb)}`, detail));
       }
       // Bits-only differences beside a behaviour difference add nothing a reviewer needs.
@@ -516,11 +545,9 @@ export const CHECKS: readonly Check[] = [
         divergent.set(step, entry);
       }
       const found = new Map<string, Finding>();
-      let machine: Machine | null = null;
       for (const step of [...divergent.keys()].sort((x, y) => x - y)) {
         const { a: sa, b: sb } = divergent.get(step)!;
-        machine ??= new Machine(ctx.scenario);
-        const own = machine.backingOf(ctx.scenario.steps[step]!.gpa & ~0xfffn);
+        const own = ctx.machine.backingOf(ctx.scenario.steps[step]!.gpa & ~0xfffn);
         const words = (touches: Set<string>) => {
           const w = [...touches].map((t) => {
             const [purpose, page] = t.split("@") as [string, string];
@@ -539,22 +566,18 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: "final-pte-attributes",
+    readsPtes: true,
     run(ctx) {
       if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
-      let machine: Machine | null = null;
       const found = new Map<string, Finding>();
-      const pages = [...new Set([...ctx.a.ptes.keys(), ...ctx.b.ptes.keys()])].sort((x, y) =>
-        x < y ? -1 : x > y ? 1 : 0,
-      );
-      for (const page of pages) {
+      for (const page of differingPages(ctx)) {
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
         const meaningful = (pa ^ pb) & ~PTE_SOFTWARE_BITS;
         if (meaningful === 0n) continue;
-        machine ??= new Machine(ctx.scenario);
-        const ba = pteBehaviour(machine, page, pa);
+        const ba = ctx.behaviour(page, pa);
         // Different behaviour is "final-pte"'s finding; an entry that maps nothing has no attributes that matter.
-        if (ba !== pteBehaviour(machine, page, pb) || !mapsSomething(ba)) continue;
+        if (ba !== ctx.behaviour(page, pb) || !mapsSomething(ba)) continue;
         const region = regionOf(ctx.scenario.memory, page);
         const key = `pte-attributes|${region}|bits:${differingBits(meaningful)}`;
         const detail = `nested PTE of page ${hexOf(page)} (${region}): ${hexOf(pa)} vs ${hexOf(pb)}, same walk, bits ${hexOf(meaningful)} differ`;
@@ -591,17 +614,23 @@ function sameEventsWithoutUb(x: readonly Event[], y: readonly Event[]): boolean 
 }
 
 /**
- * The fast path in front of the checks: two outcomes with the same creation result and reason, the same events
- * at every step (raw, so their observable projections are equal too), no undefined behaviour and the same final
- * PTEs. No check can find anything in them: every check compares the two sides (the undefined-behaviour check,
- * the only one that looks at one side alone, needs a `ub` event). Most scenarios end here, without building
- * observations, strings or a machine.
+ * The first fast path in front of the checks: two outcomes with the same creation result, the same events at every
+ * step (raw, so their observable projections are equal too) and no undefined behaviour. Then only the checks that
+ * read the final PTEs can find anything: every other check compares the sides' events (the undefined-behaviour
+ * check, the only one that looks at one side alone, needs a `ub` event; why creation was refused is read only
+ * where one side created the VM and the other did not).
  */
-function outcomesAgree(a: Outcome, b: Outcome): boolean {
-  if (a.create !== b.create || a.createReason !== b.createReason || a.steps.length !== b.steps.length) return false;
-  if (a.ptes.size !== b.ptes.size || !sameEventsWithoutUb(a.createEvents, b.createEvents)) return false;
+function eventsAgree(a: Outcome, b: Outcome): boolean {
+  if (a.create !== b.create || a.steps.length !== b.steps.length) return false;
+  if (!sameEventsWithoutUb(a.createEvents, b.createEvents)) return false;
   for (let i = 0; i < a.steps.length; i++)
     if (!sameEventsWithoutUb(a.steps[i]!.events, b.steps[i]!.events)) return false;
+  return true;
+}
+
+/** The second: the same final PTEs. With the first, no check can find anything; most scenarios end here. */
+function ptesAgree(a: Outcome, b: Outcome): boolean {
+  if (a.ptes.size !== b.ptes.size) return false;
   for (const [page, pte] of a.ptes) if (b.ptes.get(page) !== pte) return false;
   return true;
 }
@@ -611,9 +640,12 @@ function outcomesAgree(a: Outcome, b: Outcome): boolean {
  * the two agree. The checks are independent: any order of the table gives the same findings.
  */
 export function diffOutcomes(scenario: Scenario, a: Outcome, b: Outcome, checks: readonly Check[] = CHECKS): Finding[] {
-  if (outcomesAgree(a, b)) return [];
+  const sameEvents = eventsAgree(a, b);
+  if (sameEvents && ptesAgree(a, b)) return [];
   const ctx = new Context(scenario, a, b);
-  return checks.flatMap((check) => check.run(ctx));
+  const found: Finding[] = [];
+  for (const check of checks) if (!sameEvents || check.readsPtes) found.push(...check.run(ctx));
+  return found;
 }
 
 /** A side threw while running: a bug in this project, reported as a finding. */
