@@ -39,7 +39,7 @@ export interface Hypervisor {
   /** vmd restores vcpu `vcpu`'s pvclock as `gpa` with the enable bit (VMM_IOC_WRITEVMPARAMS) while it is out. */
   vmdPvclock(gpa: bigint, vcpu: number): Disposition;
   /** Nested page table leaf entries, by guest-physical page address; the machine walks it. */
-  readonly npt: Map<bigint, bigint>;
+  readonly npt: ReadonlyMap<bigint, bigint>;
 }
 
 export type HypervisorFactory = (machine: Machine, scenario: Scenario) => Hypervisor;

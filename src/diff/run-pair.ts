@@ -32,7 +32,8 @@ function runSide(
 export function runPair(scenario: Scenario, implA: Implementation, implB: Implementation): PairResult {
   const a = runSide(scenario, implA, "A");
   const b = runSide(scenario, implB, "B");
+  if (a.outcome !== null && b.outcome !== null)
+    return { a: a.outcome, b: b.outcome, findings: diffOutcomes(scenario, a.outcome, b.outcome) };
   const errors = [a.error, b.error].filter((f): f is Finding => f !== null);
-  if (a.outcome === null || b.outcome === null) return { a: a.outcome, b: b.outcome, findings: errors };
-  return { a: a.outcome, b: b.outcome, findings: diffOutcomes(scenario, a.outcome, b.outcome) };
+  return { a: a.outcome, b: b.outcome, findings: errors };
 }

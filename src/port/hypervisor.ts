@@ -57,6 +57,9 @@ import {
 
 const VMR_TYPE: Record<MemType, number> = { ram: VM_MEM_RAM, reserved: VM_MEM_RESERVED, mmio: VM_MEM_MMIO };
 
+/** The nested table before the VM exists: empty, and never written (the machine only reads `npt`). */
+const NO_NPT: ReadonlyMap<bigint, bigint> = new Map();
+
 export class PortHypervisor implements Hypervisor {
   readonly name: string;
   /** The kernel state of this run (exposed for tests). */
@@ -66,7 +69,6 @@ export class PortHypervisor implements Hypervisor {
   private vcpus: vcpu[] = [];
   /** The vcpus (by vc_id) inside vcpu_run_svm's loop (not before their first run, nor after a return to vmd). */
   private readonly inKernel = new Set<number>();
-  private readonly noNpt = new Map<bigint, bigint>();
 
   constructor(
     tree: Tree,
@@ -88,8 +90,8 @@ export class PortHypervisor implements Hypervisor {
   }
 
   /** The nested pmap's level-1 PTEs (vm->vm_pmap), empty before the VM exists. */
-  get npt(): Map<bigint, bigint> {
-    return this.vm?.vm_pmap.pm_ptes ?? this.noNpt;
+  get npt(): ReadonlyMap<bigint, bigint> {
+    return this.vm?.vm_pmap.pm_ptes ?? NO_NPT;
   }
 
   /** The VM and its first vcpu once created (exposed for tests). */
