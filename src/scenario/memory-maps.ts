@@ -4,6 +4,10 @@ import { PAGE_SIZE, VMM_MAX_VM_MEM_SIZE, type MemRange } from "./types";
 export const MiB = 1n << 20n;
 export const GiB = 1n << 30n;
 export const PAGE_SHIFT = 12n;
+/** PAGE_SIZE as a number, for page arithmetic on page numbers that stay below 2^53. */
+export const PAGE_BYTES = Number(PAGE_SIZE);
+/** The bits of an address above its page offset. */
+const PAGE_FRAME_MASK = ~(PAGE_SIZE - 1n);
 /** Pages below VMM_MAX_VM_MEM_SIZE (128 GiB): the last valid range ends at this page number. */
 export const MAX_GUEST_PAGES = Number(VMM_MAX_VM_MEM_SIZE >> PAGE_SHIFT);
 
@@ -88,5 +92,5 @@ export function topOf(ranges: readonly MemRange[]): bigint {
 }
 
 export function pageOf(gpa: bigint): bigint {
-  return gpa & ~(PAGE_SIZE - 1n);
+  return gpa & PAGE_FRAME_MASK;
 }

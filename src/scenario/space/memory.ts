@@ -7,6 +7,7 @@ import {
   GiB,
   MAX_GUEST_PAGES,
   MiB,
+  PAGE_BYTES,
   PAGE_SHIFT,
   PCI_MMIO_BAR_BASE,
   VMD_MAX_VALID_MEM,
@@ -67,7 +68,8 @@ export const rangePlanGen: Gen<RangePlan> = record<RangePlan>({
 function appendRange(ranges: MemRange[], cursor: number, start: number, pages: number, type: MemType): number {
   if (start >= MAX_GUEST_PAGES) return -1;
   const n = Math.min(pages, MAX_GUEST_PAGES - start);
-  ranges.push({ gpa: BigInt(start) << PAGE_SHIFT, size: BigInt(n) << PAGE_SHIFT, type });
+  // Page numbers below 2^25: their byte addresses are exact as numbers, one conversion each.
+  ranges.push({ gpa: BigInt(start * PAGE_BYTES), size: BigInt(n * PAGE_BYTES), type });
   return start + n;
 }
 
