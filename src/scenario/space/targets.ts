@@ -145,23 +145,24 @@ export function inRangeGpa(view: MapView, slot: number, at: Position, random: nu
   const { memory, mmio } = view;
   if (memory.length === 0) return BigInt(random);
   const r = slot >= 16 && mmio.length > 0 ? mmio[(slot - 16) % mmio.length]! : memory[slot % memory.length]!;
-  const end = r.gpa + r.size;
   switch (at) {
     case "first":
       return r.gpa;
     case "last-byte":
-      return r.size > 0n ? end - 1n : r.gpa;
-    case "end-minus-size":
+      return r.size > 0n ? r.gpa + r.size - 1n : r.gpa;
+    case "end-minus-size": {
+      const end = r.gpa + r.size;
       return end - BigInt(size) >= r.gpa ? end - BigInt(size) : r.gpa;
+    }
     case "middle":
       return r.gpa + pageOf(r.size >> 1n);
     case "random":
       // random << 12 | its low 12 bits: below 2^43, exact as a number.
       return r.size > 0n ? r.gpa + (BigInt(random * PAGE_BYTES + (random & 0xfff)) % r.size) : r.gpa;
     case "after-end":
-      return end;
+      return r.gpa + r.size;
     case "last-page":
-      return r.size >= PAGE_SIZE ? end - PAGE_SIZE : r.gpa;
+      return r.size >= PAGE_SIZE ? r.gpa + r.size - PAGE_SIZE : r.gpa;
     case "second-page":
       return r.gpa + PAGE_SIZE;
     case "in-first-page":
@@ -210,7 +211,9 @@ function singleBit(bit: number): bigint {
 
 /** The address of the step `back` steps before the next one (the preferred range's start when there is none). */
 export function earlierGpa(view: MapView, earlier: readonly bigint[], back: number): bigint {
-  return earlier[earlier.length - back] ?? view.preferred?.gpa ?? 0n;
+  // No read before the first element: a negative index is a slow property lookup.
+  const i = earlier.length - back;
+  return (i >= 0 ? earlier[i] : undefined) ?? view.preferred?.gpa ?? 0n;
 }
 
 /** The address a target names in this map, given the addresses of the earlier steps (not yet masked to 64 bits). */
