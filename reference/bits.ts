@@ -17,12 +17,15 @@ export function bit(n: number): BitField {
   return bits(n, n);
 }
 
+/** Masks already built, by `top * 64 + bottom`: a mask is computed once, not on every VM creation. */
+const MASKS: bigint[] = [];
+
 /** The mask of bits `hi`..`lo` (inclusive) as a 64-bit value; empty when hi < lo. */
 export function maskOf(hi: number, lo: number): bigint {
   const top = Math.min(hi, 63);
   const bottom = Math.max(lo, 0);
   if (top < bottom) return 0n;
-  return ((1n << BigInt(top - bottom + 1)) - 1n) << BigInt(bottom);
+  return (MASKS[top * 64 + bottom] ??= ((1n << BigInt(top - bottom + 1)) - 1n) << BigInt(bottom));
 }
 
 /** The mask of a field. */
@@ -30,9 +33,12 @@ export function fieldMask(f: BitField): bigint {
   return maskOf(f.hi, f.lo);
 }
 
-/** The value of field `f` in a 32-bit register value (as CPUID returns it). */
+/** The value of field `f` in a 32-bit register value (as CPUID returns it); bits above 31 read as zero. */
 export function field32(value: number, f: BitField): number {
-  return Number((BigInt(value >>> 0) & fieldMask(f)) >> BigInt(f.lo));
+  const top = Math.min(f.hi, 31);
+  if (top < f.lo) return 0;
+  const width = top - f.lo + 1;
+  return width === 32 ? value >>> 0 : (value >>> f.lo) & (2 ** width - 1);
 }
 
 /** Whether the single-bit field `f` is set in a 32-bit register value. */

@@ -44,14 +44,23 @@ function leaf(cpu: HostCpu, n: number): { eax: number; ebx: number } {
   return { eax: r?.eax ?? 0, ebx: r?.ebx ?? 0 };
 }
 
+/** Ranges already built, by `lo * 64 + hi`: a host's decode builds two and there are few distinct ones. */
+const RANGES: bigint[] = [];
+
 function bitRange(lo: number, hi: number): bigint {
   if (hi < lo) return 0n;
-  return ((1n << BigInt(hi - lo + 1)) - 1n) << BigInt(lo);
+  return (RANGES[lo * 64 + hi] ??= ((1n << BigInt(hi - lo + 1)) - 1n) << BigInt(lo));
 }
 
 /** Bits needed to address every byte of host RAM [0, ramBytes). */
-function addressBitsFor(ramBytes: bigint): number {
-  return ramBytes <= 1n ? 0 : (ramBytes - 1n).toString(2).length;
+export function addressBitsFor(ramBytes: bigint): number {
+  if (ramBytes <= 1n) return 0;
+  const top = ramBytes - 1n;
+  if (top > BigInt(Number.MAX_SAFE_INTEGER)) return top.toString(2).length;
+  // Exact below 2^53: the bit length of the high 32-bit half, else of the low half.
+  const n = Number(top);
+  const high = Math.floor(n / 2 ** 32);
+  return high !== 0 ? 64 - Math.clz32(high) : 32 - Math.clz32(n >>> 0);
 }
 
 /**

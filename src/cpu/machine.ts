@@ -71,16 +71,16 @@ export class Machine {
   currentVcpu = 0;
   /** Each vcpu's GHCB page and the request in it (GHCB spec 56421 §2.2: one GHCB per vcpu), by vcpu index. */
   private readonly guestGhcbs: ({ gpa: bigint; request: GhcbRequest } | null)[] = [];
-  private readonly ranges: Backing[];
+  private readonly ranges: readonly Backing[];
 
   constructor(scenario: Scenario) {
     this.host = scenario.host;
     this.guest = scenario.guest;
     this.hostState = hostStateOf(scenario.host);
     this.hardware = this.hostState.hardware;
-    this.ranges = layoutGuestMemory(scenario.memory);
-    const top = this.ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
-    if (top > scenario.host.ramBytes) throw new Error("host RAM too small for the guest memory");
+    const layout = layoutOf(scenario.memory);
+    this.ranges = layout.ranges;
+    if (layout.top > scenario.host.ramBytes) throw new Error("host RAM too small for the guest memory");
   }
 
   emit(event: Event): void {
@@ -183,12 +183,35 @@ export class Machine {
   }
 }
 
-function layoutGuestMemory(memory: MemRange[]): Backing[] {
+/** Where the guest's ranges lie in host memory and in vmd, and the end of the last backed one. */
+interface Layout {
+  readonly ranges: readonly Backing[];
+  readonly top: bigint;
+}
+
+/**
+ * Layouts by memory map: A, B and the diff build a machine for the same scenario in turn. A scenario's memory map is
+ * not changed once drawn or read (the minimizer builds new arrays), so the array identifies its layout.
+ */
+const layouts = new WeakMap<readonly MemRange[], Layout>();
+
+function layoutOf(memory: readonly MemRange[]): Layout {
+  let layout = layouts.get(memory);
+  if (layout === undefined) {
+    const ranges = layoutGuestMemory(memory);
+    const top = ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
+    layout = { ranges, top };
+    layouts.set(memory, layout);
+  }
+  return layout;
+}
+
+function layoutGuestMemory(memory: readonly MemRange[]): Backing[] {
   let hpa = GUEST_BACKING_BASE;
   let va = VMD_VA_BASE;
   return memory.map((m) => {
     const backed = m.type !== "mmio";
-    const r: Backing = { gpa: m.gpa, end: m.gpa + m.size, hpa, va, backed };
+    const r: Backing = Object.freeze({ gpa: m.gpa, end: m.gpa + m.size, hpa, va, backed });
     if (backed) hpa += m.size;
     va += m.size;
     return r;

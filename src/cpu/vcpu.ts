@@ -191,21 +191,35 @@ function byAddress(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The pages a scenario's steps name, distinct and by address, and as a set. */
+interface StepPages {
+  sorted: readonly bigint[];
+  set: ReadonlySet<bigint>;
+}
+
+/** By steps array: A and B (and each replay) read the same scenario's pages; a drawn scenario is never changed. */
+const stepPagesCache = new WeakMap<readonly Step[], StepPages>();
+
+function stepPagesOf(steps: readonly Step[]): StepPages {
+  let pages = stepPagesCache.get(steps);
+  if (pages === undefined) {
+    const set = new Set<bigint>();
+    for (const s of steps) set.add(s.gpa & PAGE_MASK);
+    pages = { sorted: [...set].sort(byAddress), set };
+    stepPagesCache.set(steps, pages);
+  }
+  return pages;
+}
+
 /** The final nested PTE of every installed page and every page a step named (0 where none), by address. */
 function finalPtes(scenario: Scenario, hv: Hypervisor): Map<bigint, bigint> {
   const npt = hv.npt;
-  const pages = [...npt.keys()];
-  for (const s of scenario.steps) {
-    const page = s.gpa & PAGE_MASK;
-    if (!npt.has(page)) pages.push(page);
-  }
-  if (pages.length > 1) pages.sort(byAddress);
+  const named = stepPagesOf(scenario.steps);
+  let pages = named.sorted;
+  let others: bigint[] | null = null;
+  for (const page of npt.keys()) if (!named.set.has(page)) (others ??= []).push(page);
+  if (others !== null) pages = [...pages, ...others].sort(byAddress);
   const ptes = new Map<bigint, bigint>();
-  // Sorted: a page named twice is next to itself.
-  let previous: bigint | null = null;
-  for (const p of pages) {
-    if (p !== previous) ptes.set(p, npt.get(p) ?? 0n);
-    previous = p;
-  }
+  for (const page of pages) ptes.set(page, npt.get(page) ?? 0n);
   return ptes;
 }

@@ -35,6 +35,8 @@ class Context {
     readonly scenario: Scenario,
     readonly a: Outcome,
     readonly b: Outcome,
+    /** Both sides show the same events at every step (eventsAgree): then no step diverges. */
+    readonly sameEvents: boolean,
   ) {}
 
   private once<T>(key: string, make: () => T): T {
@@ -86,7 +88,9 @@ class Context {
 
   /** Steps where the sides diverge: the PTE check leaves their pages out (their entries differ as a consequence). */
   get divergentSteps(): ReadonlySet<number> {
-    return this.once("divergent", () => new Set([...this.explainedSteps, ...this.eventSteps]));
+    return this.once("divergent", () =>
+      this.sameEvents ? new Set<number>() : new Set([...this.explainedSteps, ...this.eventSteps]),
+    );
   }
 }
 
@@ -642,10 +646,16 @@ function ptesAgree(a: Outcome, b: Outcome): boolean {
 export function diffOutcomes(scenario: Scenario, a: Outcome, b: Outcome, checks: readonly Check[] = CHECKS): Finding[] {
   const sameEvents = eventsAgree(a, b);
   if (sameEvents && ptesAgree(a, b)) return [];
-  const ctx = new Context(scenario, a, b);
+  const ctx = new Context(scenario, a, b, sameEvents);
   const found: Finding[] = [];
   for (const check of checks) if (!sameEvents || check.readsPtes) found.push(...check.run(ctx));
   return found;
+}
+
+/** The same findings without the fast paths: every check runs, knowing nothing in advance (to test the paths). */
+export function diffWithoutFastPaths(scenario: Scenario, a: Outcome, b: Outcome): Finding[] {
+  const ctx = new Context(scenario, a, b, false);
+  return CHECKS.flatMap((check) => check.run(ctx));
 }
 
 /** A side threw while running: a bug in this project, reported as a finding. */

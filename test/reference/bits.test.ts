@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bit, bitPositions, bits, field32, fieldMask, flag32, maskOf } from "../../reference/bits";
 
@@ -19,6 +20,16 @@ describe("bit fields", () => {
     expect(field32(51 | (6 << 6), bits(11, 6))).toBe(6);
     expect(field32(51 | (6 << 6), bits(5, 0))).toBe(51);
     expect(field32(0x80000021, bits(31, 0))).toBe(0x80000021);
+  });
+
+  it("reads any field of any 32-bit value as masking and shifting its 64-bit value does", () => {
+    const field = fc.tuple(fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 63 }));
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), field, (value, [x, y]) => {
+        const f = bits(Math.max(x, y), Math.min(x, y));
+        expect(field32(value, f)).toBe(Number((BigInt(value >>> 0) & fieldMask(f)) >> BigInt(f.lo)));
+      }),
+    );
   });
 
   it("reads a single flag", () => {
