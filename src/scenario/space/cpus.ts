@@ -314,8 +314,11 @@ const FIELD_CHANGES = Object.fromEntries(PICKED_FIELDS.map((f) => [f, FIELD_SPEC
   readonly Change[]
 >;
 
+/** The profiles' fields in PROFILE_ORDER: an index, no lookup by name. */
+const PROFILE_FIELDS_IN_ORDER = PROFILE_ORDER.map((name) => PROFILES[name].fields);
+
 function drawProfileFields(random: Random): Readonly<CpuFields> {
-  return PROFILES[PROFILE_ORDER[drawOption(random, PROFILE_CUM)]!].fields;
+  return PROFILE_FIELDS_IN_ORDER[drawOption(random, PROFILE_CUM)]!;
 }
 
 /** One field: its base value (option 0) or one of its changes, drawn. */
