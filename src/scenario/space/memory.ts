@@ -94,6 +94,7 @@ export function buildRandomMap(plans: readonly RangePlan[]): MemRange[] {
 export const randomMapGen: Gen<MemRange[]> = map(array(rangePlanGen, 1, VMM_MAX_MEM_RANGES), buildRandomMap);
 
 const VMD_MAX_VALID_MIB = Number(VMD_MAX_VALID_MEM / MiB);
+const MIB_BYTES = Number(MiB);
 const MMIO_BASE_MIB = Number(PCI_MMIO_BAR_BASE / MiB);
 const VMD_ROUND_MIB = [512, 1024, 2048, 4096, 8192, 16384, 65536];
 const VMD_EDGE_MIB = [MMIO_BASE_MIB, MMIO_BASE_MIB - 1, MMIO_BASE_MIB + 1];
@@ -291,7 +292,8 @@ function drawVmdMap(random: Random): MemRange[] {
     default:
       mib = VMD_MAX_VALID_MIB;
   }
-  return vmdMemoryMap(BigInt(mib) * MiB, layout);
+  // Below 2^38 bytes: exact as a number, one conversion.
+  return vmdMemoryMap(BigInt(mib * MIB_BYTES), layout);
 }
 
 const MAP_CUM = weights(3, 6);
