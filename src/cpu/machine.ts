@@ -51,11 +51,11 @@ export class HostCrash {
 }
 
 interface Backing {
-  gpa: bigint;
-  end: bigint;
-  hpa: bigint;
-  va: bigint;
-  backed: boolean;
+  readonly gpa: bigint;
+  readonly end: bigint;
+  readonly hpa: bigint;
+  readonly va: bigint;
+  readonly backed: boolean;
 }
 
 export class Machine {
@@ -190,19 +190,17 @@ interface Layout {
 }
 
 /**
- * Layouts by memory map: A, B and the diff build a machine for the same scenario in turn. A scenario's memory map is
- * not changed once drawn or read (the minimizer builds new arrays), so the array identifies its layout.
+ * The last memory map's layout: A, B and the diff build a machine for the same scenario in turn. A scenario's
+ * memory map is not changed once drawn or read (the minimizer builds new arrays), so the array identifies it.
  */
-const layouts = new WeakMap<readonly MemRange[], Layout>();
+let last: { memory: readonly MemRange[]; layout: Layout } | null = null;
 
 function layoutOf(memory: readonly MemRange[]): Layout {
-  let layout = layouts.get(memory);
-  if (layout === undefined) {
-    const ranges = layoutGuestMemory(memory);
-    const top = ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
-    layout = { ranges, top };
-    layouts.set(memory, layout);
-  }
+  if (last !== null && last.memory === memory) return last.layout;
+  const ranges = layoutGuestMemory(memory);
+  const top = ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
+  const layout = { ranges, top };
+  last = { memory, layout };
   return layout;
 }
 
@@ -211,7 +209,7 @@ function layoutGuestMemory(memory: readonly MemRange[]): Backing[] {
   let va = VMD_VA_BASE;
   return memory.map((m) => {
     const backed = m.type !== "mmio";
-    const r: Backing = Object.freeze({ gpa: m.gpa, end: m.gpa + m.size, hpa, va, backed });
+    const r: Backing = { gpa: m.gpa, end: m.gpa + m.size, hpa, va, backed };
     if (backed) hpa += m.size;
     va += m.size;
     return r;

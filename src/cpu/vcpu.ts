@@ -191,23 +191,21 @@ function byAddress(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The pages a scenario's steps name, distinct and by address, and as a set. */
-interface StepPages {
-  sorted: readonly bigint[];
-  set: ReadonlySet<bigint>;
-}
+/**
+ * The last steps' pages, distinct and by address: A and B run the same scenario in turn. A scenario's steps are not
+ * changed once drawn or read (the minimizer builds new arrays), so the array identifies them.
+ */
+let last: { steps: readonly Step[]; pages: readonly bigint[] } | null = null;
 
-/** By steps array: A and B (and each replay) read the same scenario's pages; a drawn scenario is never changed. */
-const stepPagesCache = new WeakMap<readonly Step[], StepPages>();
-
-function stepPagesOf(steps: readonly Step[]): StepPages {
-  let pages = stepPagesCache.get(steps);
-  if (pages === undefined) {
-    const set = new Set<bigint>();
-    for (const s of steps) set.add(s.gpa & PAGE_MASK);
-    pages = { sorted: [...set].sort(byAddress), set };
-    stepPagesCache.set(steps, pages);
+function stepPagesOf(steps: readonly Step[]): readonly bigint[] {
+  if (last !== null && last.steps === steps) return last.pages;
+  const pages: bigint[] = [];
+  for (const s of steps) {
+    const page = s.gpa & PAGE_MASK;
+    if (!pages.includes(page)) pages.push(page);
   }
+  if (pages.length > 1) pages.sort(byAddress);
+  last = { steps, pages };
   return pages;
 }
 
@@ -215,10 +213,11 @@ function stepPagesOf(steps: readonly Step[]): StepPages {
 function finalPtes(scenario: Scenario, hv: Hypervisor): Map<bigint, bigint> {
   const npt = hv.npt;
   const named = stepPagesOf(scenario.steps);
-  let pages = named.sorted;
+  let pages = named;
   let others: bigint[] | null = null;
-  for (const page of npt.keys()) if (!named.set.has(page)) (others ??= []).push(page);
-  if (others !== null) pages = [...pages, ...others].sort(byAddress);
+  // A scenario names a few pages: a search of the list is quicker than a set.
+  for (const page of npt.keys()) if (!named.includes(page)) (others ??= []).push(page);
+  if (others !== null) pages = [...named, ...others].sort(byAddress);
   const ptes = new Map<bigint, bigint>();
   for (const page of pages) ptes.set(page, npt.get(page) ?? 0n);
   return ptes;

@@ -71,6 +71,11 @@ class Context {
     });
   }
 
+  /** The pages whose final PTEs differ, by address (both PTE checks read them). */
+  get differingPages(): readonly bigint[] {
+    return this.once("differing-pages", () => pagesThatDiffer(this));
+  }
+
   /** The scenario's machine, for what the CPU does with a PTE (built only when two PTEs differ). */
   get machine(): Machine {
     return this.once("machine", () => new Machine(this.scenario));
@@ -364,7 +369,7 @@ function mapsSomething(behaviour: string): boolean {
 }
 
 /** The pages whose final PTEs differ between the sides (0 where a side has none), by address. */
-function differingPages(ctx: Context): bigint[] {
+function pagesThatDiffer(ctx: Context): bigint[] {
   const pages: bigint[] = [];
   for (const [page, pa] of ctx.a.ptes) if ((ctx.b.ptes.get(page) ?? 0n) !== pa) pages.push(page);
   for (const [page, pb] of ctx.b.ptes) if (!ctx.a.ptes.has(page) && pb !== 0n) pages.push(page);
@@ -432,7 +437,7 @@ export const CHECKS: readonly Check[] = [
       if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
       const explained = explainedPages(ctx);
       const found: Finding[] = [];
-      for (const page of differingPages(ctx)) {
+      for (const page of ctx.differingPages) {
         if (explained.has(page)) continue;
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
@@ -574,7 +579,7 @@ export const CHECKS: readonly Check[] = [
     run(ctx) {
       if (ctx.a.create !== 0 || ctx.b.create !== 0) return [];
       const found = new Map<string, Finding>();
-      for (const page of differingPages(ctx)) {
+      for (const page of ctx.differingPages) {
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
         const meaningful = (pa ^ pb) & ~PTE_SOFTWARE_BITS;

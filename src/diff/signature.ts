@@ -4,9 +4,9 @@ import { guestKind, GUEST_KINDS, type GuestKind, type Scenario } from "../scenar
 import type { FindingClass } from "./classes";
 import type { Side } from "./finding";
 
-/** The hardware what-ifs a scenario switches from the APM's answer: they end its findings' signatures. */
-function whatIfs(s: Scenario): string[] {
-  return s.host.reductionReserved === false ? ["what-if:reduction-not-reserved"] : [];
+/** The hardware what-ifs a scenario switches from the APM's answer, as the signature's last parts ("" for none). */
+function whatIfs(s: Scenario): string {
+  return s.host.reductionReserved === false ? "|what-if:reduction-not-reserved" : "";
 }
 
 /**
@@ -14,7 +14,7 @@ function whatIfs(s: Scenario): string[] {
  * its parts are joined by "|" and must not be empty.
  */
 export function signatureOf(scenario: Scenario, cls: FindingClass, side: Side | "both", cause: string): string {
-  return [cls, side, cause, guestKind(scenario.guest), ...whatIfs(scenario)].join("|");
+  return `${cls}|${side}|${cause}|${guestKind(scenario.guest)}${whatIfs(scenario)}`;
 }
 
 /**

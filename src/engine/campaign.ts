@@ -56,10 +56,18 @@ export interface CampaignSink {
   onProgress?(stats: CampaignStats): void;
 }
 
+/** The engine's words for a scenario, or how to make them: read only when the scenario hits a new signature. */
+export type Origin = string | (() => string);
+
+/** The words of an origin. */
+export function originText(origin: Origin): string {
+  return typeof origin === "string" ? origin : origin();
+}
+
 /** What an engine sees: run a scenario, learn its findings, know when to stop. */
 export interface EngineContext {
   /** `origin`: the engine's words for the scenario; `fastCheck`: how fast-check replays it. */
-  execute(scenario: Scenario, origin?: string, fastCheck?: FastCheckReplay): Finding[];
+  execute(scenario: Scenario, origin?: Origin, fastCheck?: FastCheckReplay): Finding[];
   shouldStop(): boolean;
   /** Counts scenarios run outside `execute` (by an external fuzzer process). */
   addExecs(n: number): void;
@@ -119,7 +127,7 @@ export class Campaign {
     return false;
   }
 
-  execute(scenario: Scenario, origin: string, fastCheck: FastCheckReplay | null = null): Finding[] {
+  execute(scenario: Scenario, origin: Origin, fastCheck: FastCheckReplay | null = null): Finding[] {
     const { implA, implB } = this.options;
     const result = runPair(scenario, implA, implB);
     const { findings } = result;
@@ -151,7 +159,7 @@ export class Campaign {
         execs: this.stats.execs,
         elapsedMs,
         known,
-        origin,
+        origin: originText(origin),
         fastCheck,
         run,
       });

@@ -54,9 +54,13 @@ export class DivergenceMap {
     return grid;
   }
 
+  /** The point of the last probe recorded and its panel: a point's probes come one after the other. */
+  private last: { point: SweepPoint; grid: Uint8Array } | null = null;
+
   /** Records the severities one probe of a sweep point produced (none: the two agreed). */
   record(p: SweepPoint, severities: readonly Severity[]): void {
-    const grid = this.panel(p.kind, p.memEncrypt, cbitPlacement(p));
+    if (this.last?.point !== p) this.last = { point: p, grid: this.panel(p.kind, p.memEncrypt, cbitPlacement(p)) };
+    const grid = this.last.grid;
     const i = p.reduction * MAP_WIDTH + p.physAddrSize;
     let rank = Math.max(grid[i]!, RANK.indexOf("agree"));
     for (const s of severities) rank = Math.max(rank, RANK.indexOf(s));

@@ -9,6 +9,9 @@ export interface ScenarioSource {
 /** Runs scenarios from `source` until the campaign says stop; `label` names a scenario for replay. */
 export function randomEngine(source: ScenarioSource, label: (index: number) => string): Engine {
   return (ctx) => {
-    for (let i = 0; !ctx.shouldStop(); i++) ctx.execute(source.next(), label(i));
+    for (let i = 0; !ctx.shouldStop(); i++) {
+      const index = i;
+      ctx.execute(source.next(), () => label(index));
+    }
   };
 }

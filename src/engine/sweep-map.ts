@@ -15,6 +15,8 @@ export class SweepMap {
   readonly spread = new Map<string, SignatureSpread>();
   private lastKey = "";
   private lastSignatures = new Set<string>();
+  /** The point of the last probe recorded: a point's probes come one after the other, with the same object. */
+  private lastPoint: SweepPoint | null = null;
 
   /** Adds another map's spreads (e.g. a worker's) to this one. */
   merge(other: ReadonlyMap<string, SignatureSpread>): void {
@@ -42,10 +44,13 @@ export class SweepMap {
 
   /** Records one probe's signatures at a point; a point counts once per signature however many probes hit. */
   record(p: SweepPoint, signatures: readonly string[]): void {
-    const key = `${p.physAddrSize}/${p.reduction}/${p.cBit}/${p.memEncrypt}/${p.kind}`;
-    if (key !== this.lastKey) {
-      this.lastKey = key;
-      this.lastSignatures = new Set();
+    if (p !== this.lastPoint) {
+      this.lastPoint = p;
+      const key = `${p.physAddrSize}/${p.reduction}/${p.cBit}/${p.memEncrypt}/${p.kind}`;
+      if (key !== this.lastKey) {
+        this.lastKey = key;
+        this.lastSignatures = new Set();
+      }
     }
     for (const sig of signatures) {
       if (this.lastSignatures.has(sig)) continue;

@@ -144,7 +144,7 @@ export function sweepEngine(
         if (ctx.shouldStop()) return;
         const findings = ctx.execute(
           sweepScenario(p, probe.steps, cpu),
-          `sweep point ${i} (${pointWords(p)}) probe ${probe.name}`,
+          () => `sweep point ${i} (${pointWords(p)}) probe ${probe.name}`,
         );
         onPoint?.(p, probe.name, findings);
       }

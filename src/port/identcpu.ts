@@ -39,9 +39,21 @@ export function new_cpu_info(index: number): cpu_info {
   };
 }
 
-/** port-only: a copy of `ci` that shares nothing with it. */
+/** port-only: a copy of `ci` that shares nothing with it (field by field: every run copies each CPU's). */
 export function copy_cpu_info(ci: cpu_info): cpu_info {
-  return { ...ci, ci_vmm_cap: { vcc_svm: { ...ci.ci_vmm_cap.vcc_svm } } };
+  return {
+    ci_cpuid: ci.ci_cpuid,
+    ci_vendor: ci.ci_vendor,
+    ci_cpuid_level: ci.ci_cpuid_level,
+    ci_pnfeatset: ci.ci_pnfeatset,
+    ci_feature_amdspec_eax: ci.ci_feature_amdspec_eax,
+    ci_feature_amdspec_ebx: ci.ci_feature_amdspec_ebx,
+    ci_feature_amdsev_eax: ci.ci_feature_amdsev_eax,
+    ci_feature_amdsev_ebx: ci.ci_feature_amdsev_ebx,
+    ci_feature_amdsev_ecx: ci.ci_feature_amdsev_ecx,
+    ci_feature_amdsev_edx: ci.ci_feature_amdsev_edx,
+    ci_vmm_cap: { vcc_svm: { svm_decode_assist: ci.ci_vmm_cap.vcc_svm.svm_decode_assist } },
+  };
 }
 
 /** CPUID(code, eax, ebx, ecx, edx) executed on `ci`'s CPU; registers are u_int32_t. */

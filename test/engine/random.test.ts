@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineContext } from "../../src/engine/campaign";
+import { originText, type EngineContext } from "../../src/engine/campaign";
 import { randomEngine } from "../../src/engine/random";
 import { createSampler } from "../../src/scenario/sampler";
 import { scenarioToText } from "../../src/scenario/codec";
@@ -10,7 +10,7 @@ function record(limit: number): { ctx: EngineContext; runs: { scenario: Scenario
   return {
     runs,
     ctx: {
-      execute: (scenario, origin) => (runs.push({ scenario, origin }), []),
+      execute: (scenario, origin) => (runs.push({ scenario, origin: origin && originText(origin) }), []),
       shouldStop: () => runs.length >= limit,
       addExecs: () => {},
       remainingMs: () => Infinity,

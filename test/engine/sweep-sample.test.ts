@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineContext } from "../../src/engine/campaign";
+import { originText, type EngineContext } from "../../src/engine/campaign";
 import { SWEEP_POINTS, probeSteps, sweepPoint } from "../../src/engine/sweep";
 import { sweepSampleEngine, sweepSamplePoints } from "../../src/engine/sweep-sample";
 import type { Scenario } from "../../src/scenario/types";
@@ -8,7 +8,7 @@ function run(stride: number, stopAfter = Infinity): { origins: string[]; scenari
   const origins: string[] = [];
   const scenarios: Scenario[] = [];
   const ctx: EngineContext = {
-    execute: (sc, origin) => (scenarios.push(sc), origins.push(origin ?? ""), []),
+    execute: (sc, origin) => (scenarios.push(sc), origins.push(originText(origin ?? "")), []),
     shouldStop: () => origins.length >= stopAfter,
     addExecs: () => undefined,
     remainingMs: () => Infinity,

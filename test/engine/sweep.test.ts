@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hardwareOf } from "../../src/cpu/hardware";
-import type { EngineContext } from "../../src/engine/campaign";
+import { originText, type EngineContext } from "../../src/engine/campaign";
 import {
   pointWords,
   probeSteps,
@@ -30,7 +30,7 @@ function runShard(shard: number, shards: number, limit = Infinity) {
   const points: number[] = [];
   const ctx: EngineContext = {
     execute: (scenario, origin) => {
-      runs.push({ scenario, origin: origin ?? "" });
+      runs.push({ scenario, origin: originText(origin ?? "") });
       return [];
     },
     shouldStop: () => runs.length >= limit,

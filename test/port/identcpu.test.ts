@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CPUV_AMD, CPUV_INTEL, CPUV_UNKNOWN, CPUV_VIA } from "../../src/port/cpu_h";
-import { cpu_set_vendor, identifycpu, new_cpu_info } from "../../src/port/identcpu";
+import { copy_cpu_info, cpu_set_vendor, identifycpu, new_cpu_info } from "../../src/port/identcpu";
 import { posted } from "../../src/port/variants/posted";
 import { prePatch } from "../../src/port/variants/pre-patch";
 import { amdCpu, EPYC_9124, kernelFor, leaf, MATISSE, scenario } from "./fixtures";
@@ -107,5 +107,21 @@ describe("identifycpu with the patch", () => {
     const { k } = kernelFor(scenario({ cpus: [amdCpu({ addrSizes: 0xffff, cbit: 51, red: 63 })] }), posted.tree);
     expect(k.g.amd64_phys_addrsz).toBe(255);
     expect(k.g.amd64_phys_red).toBe(63);
+  });
+});
+
+describe("copy_cpu_info", () => {
+  it("copies every field of an identified CPU and shares nothing with it", () => {
+    const { k } = kernelFor(scenario({ cpus: [EPYC_9124()] }), posted.tree);
+    const ci = new_cpu_info(0);
+    cpu_set_vendor(ci, 0x10, "AuthenticAMD");
+    posted.tree.identifycpu(k, ci);
+    ci.ci_vmm_cap.vcc_svm.svm_decode_assist = 1;
+    const copy = copy_cpu_info(ci);
+    expect(copy).toEqual(ci);
+    copy.ci_vmm_cap.vcc_svm.svm_decode_assist = 0;
+    copy.ci_feature_amdsev_ebx = 0;
+    expect(ci.ci_vmm_cap.vcc_svm.svm_decode_assist).toBe(1);
+    expect(ci.ci_feature_amdsev_ebx).not.toBe(0);
   });
 });
