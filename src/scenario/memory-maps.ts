@@ -4,6 +4,10 @@ import { PAGE_SIZE, VMM_MAX_VM_MEM_SIZE, type MemRange } from "./types";
 export const MiB = 1n << 20n;
 export const GiB = 1n << 30n;
 export const PAGE_SHIFT = 12n;
+/** PAGE_SIZE as a number, for page arithmetic on page numbers that stay below 2^53. */
+export const PAGE_BYTES = Number(PAGE_SIZE);
+/** The bits of an address above its page offset. */
+const PAGE_FRAME_MASK = ~(PAGE_SIZE - 1n);
 /** Pages below VMM_MAX_VM_MEM_SIZE (128 GiB): the last valid range ends at this page number. */
 export const MAX_GUEST_PAGES = Number(VMM_MAX_VM_MEM_SIZE >> PAGE_SHIFT);
 
@@ -24,6 +28,11 @@ export const VMD_LAYOUTS = Object.freeze({
 });
 export type VmdLayout = keyof typeof VMD_LAYOUTS;
 
+/** vmd's constants as bytes, computed once. */
+const LOWMEM = LOWMEM_KB * 1024n;
+const BELOW_MMIO_ABOVE_1M = PCI_MMIO_BAR_BASE - MiB;
+const FOUR_GIB = 4n * GiB;
+
 /**
  * The memory ranges vmd's create_memory_map() (usr.sbin/vmd/x86_vm.c) builds for a guest of `memBytes` bytes:
  * [0, 640K) RAM; [640K, 1M) RESERVED; [1M, +above_1m) RAM; [PCI_MMIO_BAR_BASE, PCI_MMIO_BAR_END] MMIO;
@@ -34,10 +43,9 @@ export type VmdLayout = keyof typeof VMD_LAYOUTS;
 export function vmdMemoryMap(memBytes: bigint, layout: VmdLayout = "vmd"): MemRange[] {
   const { mmioBarEnd, biosCopy } = VMD_LAYOUTS[layout];
   if (memBytes === 0n || memBytes > VMM_MAX_VM_MEM_SIZE) return [];
-  const lowmem = LOWMEM_KB * 1024n;
   const ranges: MemRange[] = [
-    { gpa: 0n, size: lowmem, type: "ram" },
-    { gpa: lowmem, size: MiB - lowmem, type: "reserved" },
+    { gpa: 0n, size: LOWMEM, type: "ram" },
+    { gpa: LOWMEM, size: MiB - LOWMEM, type: "reserved" },
   ];
   const mem = memBytes - MiB;
   if (mem <= biosCopy) {
@@ -46,14 +54,14 @@ export function vmdMemoryMap(memBytes: bigint, layout: VmdLayout = "vmd"): MemRa
   }
   let above1m = mem;
   let above4g = 0n;
-  if (mem > PCI_MMIO_BAR_BASE - MiB) {
-    above1m = PCI_MMIO_BAR_BASE - MiB;
+  if (mem > BELOW_MMIO_ABOVE_1M) {
+    above1m = BELOW_MMIO_ABOVE_1M;
     above4g = mem - above1m;
   }
   ranges.push({ gpa: MiB, size: above1m, type: "ram" });
   ranges.push({ gpa: PCI_MMIO_BAR_BASE, size: mmioBarEnd - PCI_MMIO_BAR_BASE + 1n, type: "mmio" });
   ranges.push({ gpa: mmioBarEnd + 1n, size: biosCopy, type: "reserved" });
-  if (above4g > 0n) ranges.push({ gpa: 4n * GiB, size: above4g, type: "ram" });
+  if (above4g > 0n) ranges.push({ gpa: FOUR_GIB, size: above4g, type: "ram" });
   return ranges;
 }
 
@@ -88,5 +96,5 @@ export function topOf(ranges: readonly MemRange[]): bigint {
 }
 
 export function pageOf(gpa: bigint): bigint {
-  return gpa & ~(PAGE_SIZE - 1n);
+  return gpa & PAGE_FRAME_MASK;
 }

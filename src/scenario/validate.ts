@@ -11,6 +11,11 @@ export interface Problem {
 
 const PAGE_MASK = PAGE_SIZE - 1n;
 
+/** A broken range's problem (its path built only then: checking a valid map builds no strings). */
+function rangeProblem(i: number, field: "gpa" | "size", rule: string): Problem {
+  return { path: `memory[${i}].${field}`, rule };
+}
+
 /** The first rule a memory map breaks, in the order vm_create_check_mem_ranges checks them, or null. */
 export function checkMemoryMap(s: Scenario): Problem | null {
   const ranges = s.memory;
@@ -20,17 +25,16 @@ export function checkMemoryMap(s: Scenario): Problem | null {
   let memsize = 0n;
   for (let i = 0; i < ranges.length; i++) {
     const r = ranges[i]!;
-    const at = `memory[${i}]`;
-    if ((r.gpa & PAGE_MASK) !== 0n) return { path: `${at}.gpa`, rule: "must be page aligned (0x1000)" };
-    if ((r.size & PAGE_MASK) !== 0n) return { path: `${at}.size`, rule: "must be page aligned (0x1000)" };
-    if (r.size === 0n) return { path: `${at}.size`, rule: "must not be 0" };
-    if (r.gpa >= VMM_MAX_VM_MEM_SIZE) return { path: `${at}.gpa`, rule: "must be below 128 GiB (VMM_MAX_VM_MEM_SIZE)" };
+    if ((r.gpa & PAGE_MASK) !== 0n) return rangeProblem(i, "gpa", "must be page aligned (0x1000)");
+    if ((r.size & PAGE_MASK) !== 0n) return rangeProblem(i, "size", "must be page aligned (0x1000)");
+    if (r.size === 0n) return rangeProblem(i, "size", "must not be 0");
+    if (r.gpa >= VMM_MAX_VM_MEM_SIZE) return rangeProblem(i, "gpa", "must be below 128 GiB (VMM_MAX_VM_MEM_SIZE)");
     if (r.size > VMM_MAX_VM_MEM_SIZE - r.gpa) {
-      return { path: `${at}.size`, rule: "range must end at or below 128 GiB (VMM_MAX_VM_MEM_SIZE)" };
+      return rangeProblem(i, "size", "range must end at or below 128 GiB (VMM_MAX_VM_MEM_SIZE)");
     }
     const prev = ranges[i - 1];
     if (prev && prev.gpa + prev.size > r.gpa)
-      return { path: `${at}.gpa`, rule: "ranges must be ascending and non-overlapping" };
+      return rangeProblem(i, "gpa", "ranges must be ascending and non-overlapping");
     if (r.type !== "mmio") memsize += r.size;
   }
   if (memsize === 0n) return { path: "memory", rule: "needs at least one ram or reserved range (MMIO maps no memory)" };

@@ -296,8 +296,10 @@ const CPU_KIND_CUM = weights(3, 5);
 const CPUS_CUM = weights(5, 3, 2, 1);
 const CPUS_PROFILE_ONLY_CUM = weights(5, 3, 1);
 
+type FieldCums = Readonly<Record<PickedField | "vendor", Weights>>;
+
 /** Per keep weight: each field's cumulative option weights (keep first, then its changes). */
-function fieldCums(keep: number): Record<PickedField | "vendor", Weights> {
+function fieldCums(keep: number): FieldCums {
   const cums = { vendor: weights(keep * VENDOR_KEEP, 1) } as Record<PickedField | "vendor", Weights>;
   for (const f of PICKED_FIELDS) {
     cums[f] = weights(keep * FIELD_SPECS[f].keep, ...FIELD_SPECS[f].changes.map((c) => c.weight));
@@ -306,15 +308,24 @@ function fieldCums(keep: number): Record<PickedField | "vendor", Weights> {
 }
 const CUMS_CHANGED = fieldCums(KEEP_CHANGED);
 const CUMS_VARIED = fieldCums(KEEP_VARIED);
+/** Each field's changes, by field name alone (one lookup fewer per field drawn). */
+const FIELD_CHANGES = Object.fromEntries(PICKED_FIELDS.map((f) => [f, FIELD_SPECS[f].changes])) as Record<
+  PickedField,
+  readonly Change[]
+>;
+
+/** The profiles' fields in PROFILE_ORDER: an index, no lookup by name. */
+const PROFILE_FIELDS_IN_ORDER = PROFILE_ORDER.map((name) => PROFILES[name].fields);
 
 function drawProfileFields(random: Random): Readonly<CpuFields> {
-  return PROFILES[PROFILE_ORDER[drawOption(random, PROFILE_CUM)]!].fields;
+  return PROFILE_FIELDS_IN_ORDER[drawOption(random, PROFILE_CUM)]!;
 }
 
-function drawField(random: Random, f: PickedField, cum: Weights, base: number, phys: number, red: number): number {
+/** One field: its base value (option 0) or one of its changes, drawn. */
+function drawField(random: Random, cum: Weights, changes: readonly Change[], base: number, phys = 0, red = 0): number {
   const option = drawOption(random, cum);
   if (option === 0) return base;
-  const c = FIELD_SPECS[f].changes[option - 1]!;
+  const c = changes[option - 1]!;
   switch (c.kind) {
     case "among":
       return drawAmong(random, c.values);
@@ -328,24 +339,22 @@ function drawField(random: Random, f: PickedField, cum: Weights, base: number, p
 }
 
 /** applyPicks(base, picks drawn with these weights), without the picks. */
-function drawChanged(random: Random, base: Readonly<CpuFields>, cums: Record<PickedField | "vendor", Weights>) {
+function drawChanged(random: Random, base: Readonly<CpuFields>, cums: FieldCums): CpuFields {
   const vendor = drawOption(random, cums.vendor) === 0 ? base.vendor : VENDORS[drawInt(random, 1, VENDORS.length - 1)]!;
-  const maxExtLeaf = drawField(random, "maxExtLeaf", cums.maxExtLeaf, base.maxExtLeaf, 0, 0);
-  const physAddrSize = drawField(random, "physAddrSize", cums.physAddrSize, base.physAddrSize, 0, 0);
-  const linAddrSize = drawField(random, "linAddrSize", cums.linAddrSize, base.linAddrSize, 0, 0);
+  const maxExtLeaf = drawField(random, cums.maxExtLeaf, FIELD_CHANGES.maxExtLeaf, base.maxExtLeaf);
+  const physAddrSize = drawField(random, cums.physAddrSize, FIELD_CHANGES.physAddrSize, base.physAddrSize);
+  const linAddrSize = drawField(random, cums.linAddrSize, FIELD_CHANGES.linAddrSize, base.linAddrSize);
   const guestPhysAddrSize = drawField(
     random,
-    "guestPhysAddrSize",
     cums.guestPhysAddrSize,
+    FIELD_CHANGES.guestPhysAddrSize,
     base.guestPhysAddrSize,
-    0,
-    0,
   );
-  const addrSizesHigh = drawField(random, "addrSizesHigh", cums.addrSizesHigh, base.addrSizesHigh, 0, 0);
-  const encFeatures = drawField(random, "encFeatures", cums.encFeatures, base.encFeatures, 0, 0);
-  const reduction = drawField(random, "reduction", cums.reduction, base.reduction, physAddrSize, 0);
-  const cBit = drawField(random, "cBit", cums.cBit, base.cBit, physAddrSize, reduction);
-  const fields: CpuFields = {
+  const addrSizesHigh = drawField(random, cums.addrSizesHigh, FIELD_CHANGES.addrSizesHigh, base.addrSizesHigh);
+  const encFeatures = drawField(random, cums.encFeatures, FIELD_CHANGES.encFeatures, base.encFeatures);
+  const reduction = drawField(random, cums.reduction, FIELD_CHANGES.reduction, base.reduction, physAddrSize);
+  const cBit = drawField(random, cums.cBit, FIELD_CHANGES.cBit, base.cBit, physAddrSize, reduction);
+  return {
     vendor,
     maxExtLeaf,
     physAddrSize,
@@ -355,12 +364,11 @@ function drawChanged(random: Random, base: Readonly<CpuFields>, cums: Record<Pic
     encFeatures,
     cBit,
     reduction,
-    numVmpl: drawField(random, "numVmpl", cums.numVmpl, base.numVmpl, 0, 0),
-    encEbxHigh: drawField(random, "encEbxHigh", cums.encEbxHigh, base.encEbxHigh, 0, 0),
-    ecx: drawField(random, "ecx", cums.ecx, base.ecx, 0, 0),
-    edx: drawField(random, "edx", cums.edx, base.edx, 0, 0),
+    numVmpl: drawField(random, cums.numVmpl, FIELD_CHANGES.numVmpl, base.numVmpl),
+    encEbxHigh: drawField(random, cums.encEbxHigh, FIELD_CHANGES.encEbxHigh, base.encEbxHigh),
+    ecx: drawField(random, cums.ecx, FIELD_CHANGES.ecx, base.ecx),
+    edx: drawField(random, cums.edx, FIELD_CHANGES.edx, base.edx),
   };
-  return fields;
 }
 
 /** cpuFieldsGen, drawn. */

@@ -7,6 +7,7 @@ import {
   GiB,
   MAX_GUEST_PAGES,
   MiB,
+  PAGE_BYTES,
   PAGE_SHIFT,
   PCI_MMIO_BAR_BASE,
   VMD_MAX_VALID_MEM,
@@ -67,7 +68,8 @@ export const rangePlanGen: Gen<RangePlan> = record<RangePlan>({
 function appendRange(ranges: MemRange[], cursor: number, start: number, pages: number, type: MemType): number {
   if (start >= MAX_GUEST_PAGES) return -1;
   const n = Math.min(pages, MAX_GUEST_PAGES - start);
-  ranges.push({ gpa: BigInt(start) << PAGE_SHIFT, size: BigInt(n) << PAGE_SHIFT, type });
+  // Page numbers below 2^25: their byte addresses are exact as numbers, one conversion each.
+  ranges.push({ gpa: BigInt(start * PAGE_BYTES), size: BigInt(n * PAGE_BYTES), type });
   return start + n;
 }
 
@@ -92,6 +94,7 @@ export function buildRandomMap(plans: readonly RangePlan[]): MemRange[] {
 export const randomMapGen: Gen<MemRange[]> = map(array(rangePlanGen, 1, VMM_MAX_MEM_RANGES), buildRandomMap);
 
 const VMD_MAX_VALID_MIB = Number(VMD_MAX_VALID_MEM / MiB);
+const MIB_BYTES = Number(MiB);
 const MMIO_BASE_MIB = Number(PCI_MMIO_BAR_BASE / MiB);
 const VMD_ROUND_MIB = [512, 1024, 2048, 4096, 8192, 16384, 65536];
 const VMD_EDGE_MIB = [MMIO_BASE_MIB, MMIO_BASE_MIB - 1, MMIO_BASE_MIB + 1];
@@ -289,7 +292,8 @@ function drawVmdMap(random: Random): MemRange[] {
     default:
       mib = VMD_MAX_VALID_MIB;
   }
-  return vmdMemoryMap(BigInt(mib) * MiB, layout);
+  // Below 2^38 bytes: exact as a number, one conversion.
+  return vmdMemoryMap(BigInt(mib * MIB_BYTES), layout);
 }
 
 const MAP_CUM = weights(3, 6);

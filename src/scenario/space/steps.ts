@@ -2,11 +2,10 @@
 // then resolved in one scenario's map; some slots are whole sequences that matter (a page touched, then used as
 // GHCB or clock; a GHCB registered twice).
 import { array, constant, int, map, oneof, pick, record, tuple, type Gen } from "../gen";
-import { pageOf } from "../memory-maps";
+import { PAGE_BYTES, pageOf } from "../memory-maps";
 import {
   GHCB_MSR_CPUID_REQUEST,
   GHCB_MSR_TERMINATE,
-  PAGE_SIZE,
   type AccessKind,
   type MemRange,
   VMM_MAX_VCPUS_PER_VM,
@@ -33,8 +32,8 @@ import {
   type Target,
 } from "./targets";
 
-const U64_MASK = (1n << 64n) - 1n;
-const PAGE_OFFSET_MASK = PAGE_SIZE - 1n;
+/** A clock structure's address is 32-byte aligned. */
+const CLOCK_ALIGN_MASK = ~0x1fn;
 
 export interface StepPlan {
   /** 0..999: chooses the op through the guest kind's table (OP_TABLE). */
@@ -115,10 +114,16 @@ export function rollOf(op: Step["op"]): number {
   return 0;
 }
 
+/** The op of every roll 0..999, per guest kind, read once from OP_TABLE: a lookup instead of a search per step. */
+function opsByRoll(table: (typeof OP_TABLE)[keyof typeof OP_TABLE]): readonly Step["op"][] {
+  const ops: Step["op"][] = [];
+  for (const [op, below] of table) while (ops.length < below) ops.push(op);
+  return ops;
+}
+const OPS_BY_ROLL = { sevEs: opsByRoll(OP_TABLE.sevEs), other: opsByRoll(OP_TABLE.other) };
+
 export function opOf(roll: number, sevEs: boolean): Step["op"] {
-  const table = sevEs ? OP_TABLE.sevEs : OP_TABLE.other;
-  for (const [op, below] of table) if (roll < below) return op;
-  return "access";
+  return (sevEs ? OPS_BY_ROLL.sevEs : OPS_BY_ROLL.other)[roll] ?? "access";
 }
 
 /** Where a step of a sequence aims: "touch" a fresh target, or the address or page of an earlier step. */
@@ -210,17 +215,36 @@ const VCPU_ORDER_WEIGHTS = [1, 1] as const;
 /** A plan made step `i` of a sequence: its op fixed by its roll, an aim other than "touch" revisiting. */
 export function inSequence(
   p: StepPlan,
-  [op, aim]: (typeof SEQUENCES)[number][number],
+  part: (typeof SEQUENCES)[number][number],
   i: number,
   firstVcpu: number,
   order: VcpuOrder,
 ): StepPlan {
-  const vcpu = i === 0 ? p.vcpu : order === "same-vcpu" ? firstVcpu : firstVcpu + 1;
-  if (aim === "touch") return { ...p, roll: rollOf(op), vcpu };
-  // An aim inside a page keeps its offset: no alignment of the clock's address.
-  const aligned = aim === "last-32" || aim === "crossing" ? false : p.aligned;
-  return { ...p, roll: rollOf(op), target: AIMS[aim], aligned, vcpu };
+  const plan = { ...p };
+  aimInSequence(plan, part, i, firstVcpu, order);
+  return plan;
 }
+
+/** inSequence in place, for a plan no one else holds (the sampler's fresh ones). */
+function aimInSequence(
+  p: StepPlan,
+  [op, aim]: (typeof SEQUENCES)[number][number],
+  i: number,
+  firstVcpu: number,
+  order: VcpuOrder,
+): void {
+  const vcpu = i === 0 ? p.vcpu : order === "same-vcpu" ? firstVcpu : firstVcpu + 1;
+  p.roll = ROLL_OF[op];
+  if (aim !== "touch") {
+    p.target = AIMS[aim];
+    // An aim inside a page keeps its offset: no alignment of the clock's address.
+    if (aim === "last-32" || aim === "crossing") p.aligned = false;
+  }
+  p.vcpu = vcpu;
+}
+
+/** rollOf of every op, computed once. */
+const ROLL_OF = Object.fromEntries(OP_TABLE.sevEs.map(([op]) => [op, rollOf(op)])) as Record<Step["op"], number>;
 
 function sequenceGen(options: GeneratorOptions, sequence: (typeof SEQUENCES)[number]): Gen<StepPlan[]> {
   const order = pick<VcpuOrder>(...VCPU_ORDERS.map((o, i) => [VCPU_ORDER_WEIGHTS[i]!, o] as const));
@@ -256,13 +280,13 @@ export function stepPlansGen(options: GeneratorOptions): Gen<StepPlan[]> {
  * stay in), the number of host CPUs and of vcpus; `gpa` is the address it records for later revisits.
  */
 export function stepOf(p: StepPlan, target: bigint, sevEs: boolean, cpuCount: number, vcpus: number): Step {
-  let gpa = target & U64_MASK;
+  let gpa = BigInt.asUintN(64, target);
   const op = opOf(p.roll, sevEs);
   let step: Step;
   switch (op) {
     case "access": {
       // The scenario format keeps an access inside one page.
-      if ((gpa & PAGE_OFFSET_MASK) + BigInt(p.size) > PAGE_SIZE) gpa = pageOf(gpa) + PAGE_SIZE - BigInt(p.size);
+      if (pageOffset(gpa) + p.size > PAGE_BYTES) gpa = pageOf(gpa) + BigInt(PAGE_BYTES - p.size);
       step = { op, gpa, kind: p.kind, size: p.size };
       if (p.walk) step.walk = true;
       break;
@@ -278,7 +302,7 @@ export function stepOf(p: StepPlan, target: bigint, sevEs: boolean, cpuCount: nu
     case "pvclock":
     case "wallclock":
     case "vmd-pvclock":
-      if (p.aligned) gpa &= ~0x1fn;
+      if (p.aligned) gpa &= CLOCK_ALIGN_MASK;
       step = { op, gpa };
       break;
     case "ghcb-msr":
@@ -288,6 +312,11 @@ export function stepOf(p: StepPlan, target: bigint, sevEs: boolean, cpuCount: nu
   if (cpuCount > 1) step.cpu = p.cpu % cpuCount;
   if (vcpus > 1) step.vcpu = p.vcpu % vcpus;
   return step;
+}
+
+/** The low 12 bits of an address, as a number. */
+function pageOffset(gpa: bigint): number {
+  return Number(BigInt.asUintN(12, gpa));
 }
 
 /** The steps the plans make in this map for this guest, its number of vcpus, and the number of host CPUs. */
@@ -384,26 +413,25 @@ export function stepsDrawer(
     const view = mapView(memory);
     const steps: Step[] = [];
     const gpas: bigint[] = [];
-    const add = (p: StepPlan) => {
-      const step = stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount, vcpus);
-      steps.push(step);
-      gpas.push(step.gpa);
-    };
     const slots = drawLength(random, 1, options.maxSteps);
     for (let i = 0; i < slots; i++) {
       if (sequenceWeights === undefined || drawOption(random, SLOTS_CUM) === 0) {
-        add(drawStepPlan(random, options));
+        const p = drawStepPlan(random, options);
+        steps.push(stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount, vcpus));
+        gpas.push(steps[steps.length - 1]!.gpa);
         continue;
       }
       const sequence = fitting[drawOption(random, sequenceWeights)]!;
       const order = VCPU_ORDERS[drawOption(random, VCPU_ORDER_CUM)]!;
       drawLength(random, sequence.length, sequence.length);
       let firstVcpu = 0;
-      sequence.forEach((part, k) => {
+      for (let k = 0; k < sequence.length; k++) {
         const p = drawStepPlan(random, options);
         if (k === 0) firstVcpu = p.vcpu;
-        add(inSequence(p, part, k, firstVcpu, order));
-      });
+        aimInSequence(p, sequence[k]!, k, firstVcpu, order);
+        steps.push(stepOf(p, targetGpa(p.target, view, gpas, p.size), sevEs, cpuCount, vcpus));
+        gpas.push(steps[steps.length - 1]!.gpa);
+      }
     }
     // Slots past maxSteps were drawn (the stream stays the description's) but make no step.
     if (steps.length > options.maxSteps) steps.length = options.maxSteps;

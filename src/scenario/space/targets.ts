@@ -2,11 +2,16 @@
 // earlier step, a place outside every range (gaps, the top, 128 GiB, single high bits such as the C-bit), or any
 // 64-bit address. A target is a tagged value; `targetGpa` turns it into an address in one scenario's map.
 import { among, constant, int, map, oneof, pick, tuple, type Gen } from "../gen";
-import { gapsOf, pageOf, PAGE_SHIFT, topOf, type Gap } from "../memory-maps";
+import { gapsOf, pageOf, PAGE_BYTES, topOf, type Gap } from "../memory-maps";
 import { PAGE_SIZE, VMM_MAX_VM_MEM_SIZE, type MemRange } from "../types";
 
 const U64_MASK = (1n << 64n) - 1n;
 const PAGE_OFFSET_MASK = PAGE_SIZE - 1n;
+/** 2^32 as a number, and the `high` below which `high << 32 | low` is a safe integer (below 2^53). */
+const TWO_TO_32 = 0x100000000;
+const SAFE_HIGH_LIMIT = 0x200000;
+/** 1 << bit for every bit of a 64-bit address, computed once. */
+const SINGLE_BITS: readonly bigint[] = Array.from({ length: 64 }, (_, bit) => 1n << BigInt(bit));
 
 /** Places in a range. */
 export const POSITIONS = [
@@ -105,41 +110,59 @@ export const SAME_AS_THREE_BACK: Target = Object.freeze({ kind: "same-address", 
 export const PAGE_LAST_32: Target = Object.freeze({ kind: "same-page", back: 1, offset: 0xfe0 });
 export const PAGE_CROSSING: Target = Object.freeze({ kind: "same-page", back: 1, offset: 0xffc });
 
-/** What the steps of one scenario look up in its map, computed once. */
-export interface MapView {
-  memory: readonly MemRange[];
-  mmio: readonly MemRange[];
+/**
+ * What the steps of one scenario look up in its map: the MMIO ranges and the preferred range at once, the gaps and
+ * the top only when a step aims outside the ranges (most scenarios have none).
+ */
+export class MapView {
+  readonly mmio: readonly MemRange[];
   /** The MMIO range if any, else the first range. */
-  preferred: MemRange | undefined;
-  gaps: readonly Gap[];
-  top: bigint;
+  readonly preferred: MemRange | undefined;
+  private gapsCache: readonly Gap[] | undefined;
+  private topCache: bigint | undefined;
+
+  constructor(readonly memory: readonly MemRange[]) {
+    const mmio: MemRange[] = [];
+    for (const r of memory) if (r.type === "mmio") mmio.push(r);
+    this.mmio = mmio;
+    this.preferred = mmio[0] ?? memory[0];
+  }
+
+  get gaps(): readonly Gap[] {
+    return (this.gapsCache ??= gapsOf(this.memory));
+  }
+
+  get top(): bigint {
+    return (this.topCache ??= topOf(this.memory));
+  }
 }
 
 export function mapView(memory: readonly MemRange[]): MapView {
-  const mmio = memory.filter((r) => r.type === "mmio");
-  return { memory, mmio, preferred: mmio[0] ?? memory[0], gaps: gapsOf(memory), top: topOf(memory) };
+  return new MapView(memory);
 }
 
 export function inRangeGpa(view: MapView, slot: number, at: Position, random: number, size: number): bigint {
   const { memory, mmio } = view;
   if (memory.length === 0) return BigInt(random);
   const r = slot >= 16 && mmio.length > 0 ? mmio[(slot - 16) % mmio.length]! : memory[slot % memory.length]!;
-  const end = r.gpa + r.size;
   switch (at) {
     case "first":
       return r.gpa;
     case "last-byte":
-      return r.size > 0n ? end - 1n : r.gpa;
-    case "end-minus-size":
+      return r.size > 0n ? r.gpa + r.size - 1n : r.gpa;
+    case "end-minus-size": {
+      const end = r.gpa + r.size;
       return end - BigInt(size) >= r.gpa ? end - BigInt(size) : r.gpa;
+    }
     case "middle":
       return r.gpa + pageOf(r.size >> 1n);
     case "random":
-      return r.size > 0n ? r.gpa + (((BigInt(random) << PAGE_SHIFT) | BigInt(random & 0xfff)) % r.size) : r.gpa;
+      // random << 12 | its low 12 bits: below 2^43, exact as a number.
+      return r.size > 0n ? r.gpa + (BigInt(random * PAGE_BYTES + (random & 0xfff)) % r.size) : r.gpa;
     case "after-end":
-      return end;
+      return r.gpa + r.size;
     case "last-page":
-      return r.size >= PAGE_SIZE ? end - PAGE_SIZE : r.gpa;
+      return r.size >= PAGE_SIZE ? r.gpa + r.size - PAGE_SIZE : r.gpa;
     case "second-page":
       return r.gpa + PAGE_SIZE;
     case "in-first-page":
@@ -148,25 +171,27 @@ export function inRangeGpa(view: MapView, slot: number, at: Position, random: nu
 }
 
 export function outsideGpa(view: MapView, place: Place, choice: number, offset: number): bigint {
-  const { gaps, top } = view;
-  const gap = gaps.length > 0 ? gaps[choice % gaps.length] : undefined;
   switch (place) {
-    case "gap-first":
-      return gap ? gap.start : top;
-    case "gap-last":
-      return gap ? gap.end - 1n : top + PAGE_SIZE - 1n;
+    case "gap-first": {
+      const gap = gapAt(view, choice);
+      return gap ? gap.start : view.top;
+    }
+    case "gap-last": {
+      const gap = gapAt(view, choice);
+      return gap ? gap.end - 1n : view.top + PAGE_SIZE - 1n;
+    }
     case "top":
-      return top;
+      return view.top;
     case "top-next-page":
-      return pageOf(top) + PAGE_SIZE;
+      return pageOf(view.top) + PAGE_SIZE;
     case "below-max":
       return VMM_MAX_VM_MEM_SIZE - 1n;
     case "max":
       return VMM_MAX_VM_MEM_SIZE;
     case "bit":
-      return (1n << BigInt(choice)) | BigInt(offset);
+      return singleBit(choice) | BigInt(offset);
     case "range-with-bit":
-      return (view.preferred?.gpa ?? 0n) | (1n << BigInt(choice));
+      return (view.preferred?.gpa ?? 0n) | singleBit(choice);
     case "u64-max":
       return U64_MASK;
     case "u64-last-page":
@@ -174,9 +199,21 @@ export function outsideGpa(view: MapView, place: Place, choice: number, offset: 
   }
 }
 
+/** The gap `choice` names (modulo their number), or none in a map without gaps. */
+function gapAt(view: MapView, choice: number): Gap | undefined {
+  const gaps = view.gaps;
+  return gaps.length > 0 ? gaps[choice % gaps.length] : undefined;
+}
+
+function singleBit(bit: number): bigint {
+  return SINGLE_BITS[bit] ?? 1n << BigInt(bit);
+}
+
 /** The address of the step `back` steps before the next one (the preferred range's start when there is none). */
 export function earlierGpa(view: MapView, earlier: readonly bigint[], back: number): bigint {
-  return earlier[earlier.length - back] ?? view.preferred?.gpa ?? 0n;
+  // No read before the first element: a negative index is a slow property lookup.
+  const i = earlier.length - back;
+  return (i >= 0 ? earlier[i] : undefined) ?? view.preferred?.gpa ?? 0n;
 }
 
 /** The address a target names in this map, given the addresses of the earlier steps (not yet masked to 64 bits). */
@@ -191,6 +228,7 @@ export function targetGpa(t: Target, view: MapView, earlier: readonly bigint[], 
     case "outside":
       return outsideGpa(view, t.place, t.choice, t.offset);
     case "absolute":
-      return (BigInt(t.high) << 32n) | BigInt(t.low);
+      // One conversion when the address is a safe integer (most are: high 0 or below 0x20).
+      return t.high < SAFE_HIGH_LIMIT ? BigInt(t.high * TWO_TO_32 + t.low) : (BigInt(t.high) << 32n) | BigInt(t.low);
   }
 }
