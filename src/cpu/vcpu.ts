@@ -187,10 +187,6 @@ function apply(machine: Machine, d: Disposition): StepEnd {
   }
 }
 
-function byAddress(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * The last steps' pages, distinct and by address: A and B run the same scenario in turn. A scenario's steps are not
  * changed once drawn or read (the minimizer builds new arrays), so the array identifies them.
@@ -200,25 +196,27 @@ let last: { steps: readonly Step[]; pages: readonly bigint[] } | null = null;
 function stepPagesOf(steps: readonly Step[]): readonly bigint[] {
   if (last !== null && last.steps === steps) return last.pages;
   const pages: bigint[] = [];
-  for (const s of steps) {
-    const page = s.gpa & PAGE_MASK;
-    if (!pages.includes(page)) pages.push(page);
-  }
-  if (pages.length > 1) pages.sort(byAddress);
+  for (const s of steps) insertPage(pages, s.gpa & PAGE_MASK);
   last = { steps, pages };
   return pages;
+}
+
+/** Puts `page` into the ascending list `pages` unless it is there: a scenario names a few pages, no sort needed. */
+function insertPage(pages: bigint[], page: bigint): void {
+  let i = pages.length;
+  while (i > 0 && pages[i - 1]! > page) i--;
+  if (i > 0 && pages[i - 1] === page) return;
+  pages.splice(i, 0, page);
 }
 
 /** The final nested PTE of every installed page and every page a step named (0 where none), by address. */
 function finalPtes(scenario: Scenario, hv: Hypervisor): Map<bigint, bigint> {
   const npt = hv.npt;
   const named = stepPagesOf(scenario.steps);
-  let pages = named;
-  let others: bigint[] | null = null;
-  // A scenario names a few pages: a search of the list is quicker than a set.
-  for (const page of npt.keys()) if (!named.includes(page)) (others ??= []).push(page);
-  if (others !== null) pages = [...named, ...others].sort(byAddress);
+  // Installed pages no step names go into a copy of the list.
+  let more: bigint[] | null = null;
+  for (const page of npt.keys()) if (!named.includes(page)) insertPage((more ??= named.slice()), page);
   const ptes = new Map<bigint, bigint>();
-  for (const page of pages) ptes.set(page, npt.get(page) ?? 0n);
+  for (const page of more ?? named) ptes.set(page, npt.get(page) ?? 0n);
   return ptes;
 }
