@@ -44,12 +44,9 @@ function leaf(cpu: HostCpu, n: number): { eax: number; ebx: number } {
   return { eax: r?.eax ?? 0, ebx: r?.ebx ?? 0 };
 }
 
-/** Ranges already built, by `lo * 64 + hi`: a host's decode builds two and there are few distinct ones. */
-const RANGES: bigint[] = [];
-
 function bitRange(lo: number, hi: number): bigint {
   if (hi < lo) return 0n;
-  return (RANGES[lo * 64 + hi] ??= ((1n << BigInt(hi - lo + 1)) - 1n) << BigInt(lo));
+  return ((1n << BigInt(hi - lo + 1)) - 1n) << BigInt(lo);
 }
 
 /** Bits needed to address every byte of host RAM [0, ramBytes). */
@@ -100,10 +97,23 @@ export function hardwareOf(
   const reduction = encryptionActive ? reportedReduction : 0;
   // APM vol 2 §5.3.3: bits 51:MAXPHYADDR of a PTE are reserved; address bits start at 12.
   const lowestReserved = Math.max(12, physAddrSize - (reductionReserved ? reduction : 0));
-  let reservedMask = bitRange(lowestReserved, PTE_ADDR_TOP);
-  // APM vol 2 §15.34.8 (Tables 15-30/15-31): in a nested PTE the C-bit is an encryption attribute, not reserved.
-  const cBitMask = cBit >= 0 && cBit <= PTE_ADDR_TOP ? 1n << BigInt(cBit) : 0n;
-  reservedMask &= ~cBitMask;
-  const frameMask = bitRange(12, lowestReserved - 1) & ~cBitMask;
+  const { cBitMask, reservedMask, frameMask } = pteMasks(lowestReserved, cBit);
   return { physAddrSize, sme, sev, sevEs, encryptionActive, cBit, reduction, cBitMask, reservedMask, frameMask };
+}
+
+/** The masks of a leaf nested PTE, by lowest reserved bit and C-bit (-1: none): few pairs, each built once. */
+const MASKS = new Map<number, Readonly<Pick<CpuHardware, "cBitMask" | "reservedMask" | "frameMask">>>();
+
+function pteMasks(lowestReserved: number, cBit: number): Pick<CpuHardware, "cBitMask" | "reservedMask" | "frameMask"> {
+  const key = lowestReserved * 128 + cBit + 1; // cBit + 1 is 0..64
+  let masks = MASKS.get(key);
+  if (masks === undefined) {
+    // APM vol 2 §15.34.8 (Tables 15-30/15-31): in a nested PTE the C-bit is an encryption attribute, not reserved.
+    const cBitMask = cBit >= 0 && cBit <= PTE_ADDR_TOP ? 1n << BigInt(cBit) : 0n;
+    const reservedMask = bitRange(lowestReserved, PTE_ADDR_TOP) & ~cBitMask;
+    const frameMask = bitRange(12, lowestReserved - 1) & ~cBitMask;
+    masks = Object.freeze({ cBitMask, reservedMask, frameMask });
+    MASKS.set(key, masks);
+  }
+  return masks;
 }

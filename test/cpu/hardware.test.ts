@@ -213,3 +213,23 @@ describe("reservedMask, frameMask and cBitMask of real profiles", () => {
     );
   });
 });
+
+describe("the masks of a leaf nested PTE, for every PhysAddrSize, reduction and C-bit", () => {
+  it("are the address bits below the lowest reserved bit and the reserved bits up to 51, each without the C-bit", () => {
+    const range = (lo: number, hi: number) => {
+      let m = 0n;
+      for (let b = lo; b <= hi; b++) m |= 1n << BigInt(b);
+      return m;
+    };
+    for (let phys = 0; phys < 64; phys += 3)
+      for (let red = 0; red < 64; red += 7)
+        for (let cbit = 0; cbit < 64; cbit++) {
+          const hw = hardwareOf(amdCpu({ addrSizes: 0x3000 | phys, cbit, red }), true, 1n << 36n);
+          const c = hw.cBit >= 0 && hw.cBit <= PTE_ADDR_TOP ? 1n << BigInt(hw.cBit) : 0n;
+          const lowest = Math.max(12, hw.physAddrSize - hw.reduction);
+          expect(hw.cBitMask, `phys ${phys} red ${red} cbit ${cbit}`).toBe(c);
+          expect(hw.reservedMask, `phys ${phys} red ${red} cbit ${cbit}`).toBe(range(lowest, PTE_ADDR_TOP) & ~c);
+          expect(hw.frameMask, `phys ${phys} red ${red} cbit ${cbit}`).toBe(range(12, lowest - 1) & ~c);
+        }
+  });
+});
