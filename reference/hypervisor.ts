@@ -72,7 +72,7 @@ export class ReferenceHypervisor implements Hypervisor {
   }
 
   createVm(): number {
-    // The decode depends on the host alone: decoded once per host, shared by every run on it.
+    // The decode depends on the host alone: decoded once and shared by the runs that follow on the host.
     const cpus = this.machine.hostState.derive(hostCpusOf, () => hostCpusOf(this.machine));
     const decision = createDecision({
       memory: this.scenario.memory,

@@ -1,6 +1,7 @@
-// What a host is before any VM runs on it, computed once per host and shared by every run on that host: the
-// decoded hardware of each CPU, and what VM creation derives from the CPUs alone (the port's boot-time identifycpu,
-// the reference model's CPUID decode). A and B, and the diff, read the same objects; a run never changes them.
+// What a host is before any VM runs on it, computed once and shared by the runs that follow on that host (A's, B's
+// and the diff's of one scenario; the sweep's probes of one point): the decoded hardware of each CPU, and what VM
+// creation derives from the CPUs alone (the port's boot-time identifycpu, the reference model's CPUID decode). A
+// and B, and the diff, read the same objects; a run never changes them.
 import type { HostConfig } from "../scenario/types";
 import { hardwareOf, type CpuHardware } from "./hardware";
 

@@ -61,7 +61,7 @@ interface Backing {
 export class Machine {
   readonly host: HostConfig;
   readonly guest: GuestConfig;
-  /** The host before any VM: decoded hardware and boot-time state, shared by every run on the same host. */
+  /** The host before any VM: decoded hardware and boot-time state, shared by the runs that follow on the host. */
   readonly hostState: HostState;
   /** Per host CPU: what its hardware does (decoded once per host from its CPUID and SYSCFG). */
   readonly hardware: readonly CpuHardware[];
