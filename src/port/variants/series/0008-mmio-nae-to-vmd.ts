@@ -277,7 +277,7 @@ export function svm_handle_vmgexit(k: Kernel, vcpu: vcpu): number {
         // +     VMM_MEM_TYPE_MMIO) {
         if (vmm_get_guest_memtype(vm, vmcb.v_exitinfo1) !== VMM_MEM_TYPE_MMIO) {
           /* #GP(0) in event injection format */
-          ghcb.v_sw_exitinfo1 = 2n; // + ghcb->v_sw_exitinfo1 = 1;
+          ghcb.v_sw_exitinfo1 = 1n; // + ghcb->v_sw_exitinfo1 = 1;
           // + ghcb->v_sw_exitinfo2 = VMM_EX_GP | (3ULL << 8) | (1ULL << 11) | (1ULL << 31);
           ghcb.v_sw_exitinfo2 = GHCB_EXITINFO2_GP;
           break; // + break;
