@@ -101,10 +101,12 @@ export function hardwareOf(
   return { physAddrSize, sme, sev, sevEs, encryptionActive, cBit, reduction, cBitMask, reservedMask, frameMask };
 }
 
-/** The masks of a leaf nested PTE, by lowest reserved bit and C-bit (-1: none): few pairs, each built once. */
-const MASKS = new Map<number, Readonly<Pick<CpuHardware, "cBitMask" | "reservedMask" | "frameMask">>>();
+type PteMasks = Readonly<Pick<CpuHardware, "cBitMask" | "reservedMask" | "frameMask">>;
 
-function pteMasks(lowestReserved: number, cBit: number): Pick<CpuHardware, "cBitMask" | "reservedMask" | "frameMask"> {
+/** The masks of a leaf nested PTE, by lowest reserved bit and C-bit (-1: none): few pairs, each built once. */
+const MASKS = new Map<number, PteMasks>();
+
+function pteMasks(lowestReserved: number, cBit: number): PteMasks {
   const key = lowestReserved * 128 + cBit + 1; // cBit + 1 is 0..64
   let masks = MASKS.get(key);
   if (masks === undefined) {

@@ -2,7 +2,7 @@
 // coprime to 64 varies the C-bit, the reduction and PhysAddrSize from one point to the next, so a small budget
 // still spreads over the whole space (a shard of the sweep is one contiguous block of it).
 import type { Engine } from "./campaign";
-import { SWEEP_POINTS, pointWords, probeSteps, sweepCpu, sweepPoint, sweepScenario } from "./sweep";
+import { SWEEP_POINTS, probeOrigin, probeSteps, sweepCpu, sweepPoint, sweepScenario } from "./sweep";
 
 export function sweepSampleEngine(stride: number): Engine {
   if (!Number.isInteger(stride) || stride < 1) throw new Error(`sweep sample: stride ${stride}`);
@@ -12,7 +12,7 @@ export function sweepSampleEngine(stride: number): Engine {
       const cpu = sweepCpu(p);
       for (const probe of probeSteps(p.kind)) {
         if (ctx.shouldStop()) return;
-        ctx.execute(sweepScenario(p, probe.steps, cpu), `sweep point ${i} (${pointWords(p)}) probe ${probe.name}`);
+        ctx.execute(sweepScenario(p, probe.steps, cpu), probeOrigin(i, p, probe.name));
       }
     }
   };

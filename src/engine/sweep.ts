@@ -10,7 +10,7 @@ import {
   type Step,
 } from "../scenario/types";
 import type { Finding } from "../diff/finding";
-import type { Engine } from "./campaign";
+import type { Engine, Origin } from "./campaign";
 import { realisticOrder } from "./sweep-order";
 
 export interface SweepPoint {
@@ -120,6 +120,11 @@ export function sweepScenario(p: SweepPoint, steps: Step[], cpu: HostCpu = sweep
   };
 }
 
+/** The origin of probe `probe` at point `i`, in words made only when it hits a new signature. */
+export function probeOrigin(i: number, p: SweepPoint, probe: string): Origin {
+  return () => `sweep point ${i} (${pointWords(p)}) probe ${probe}`;
+}
+
 export function pointWords(p: SweepPoint): string {
   return `phys_addrsz=${p.physAddrSize} phys_red=${p.reduction} cbit=${p.cBit} memEncrypt=${p.memEncrypt ? "on" : "off"} guest=${p.kind}`;
 }
@@ -142,10 +147,7 @@ export function sweepEngine(
       const cpu = sweepCpu(p);
       for (const probe of PROBES[p.kind]) {
         if (ctx.shouldStop()) return;
-        const findings = ctx.execute(
-          sweepScenario(p, probe.steps, cpu),
-          () => `sweep point ${i} (${pointWords(p)}) probe ${probe.name}`,
-        );
+        const findings = ctx.execute(sweepScenario(p, probe.steps, cpu), probeOrigin(i, p, probe.name));
         onPoint?.(p, probe.name, findings);
       }
     }
