@@ -138,6 +138,23 @@ function profileOf(root: string, scratch: string): Split {
   );
 }
 
+/**
+ * The most any loop around the working tree's A and B could gain over REV's loop: REV's sampled seconds against
+ * the seconds the working tree spends in A and B alone (the same command, so the same scenarios), and what the
+ * rest of the loop must shrink to for a 5× loop.
+ */
+export function ceilingWords(rev: string, before: Split, after: Split): string {
+  const codeUnderTest = after.seconds * (after.share.A + after.share.B);
+  const rest = after.seconds - codeUnderTest;
+  const restFor5 = before.seconds / 5 - codeUnderTest;
+  return (
+    `  ceiling: A+B alone take ${codeUnderTest.toFixed(2)} s of the working tree's ${after.seconds.toFixed(2)} s` +
+    ` (${rev}: ${before.seconds.toFixed(2)} s in all), so no loop around today's A and B runs more than` +
+    ` ${(before.seconds / codeUnderTest).toFixed(2)}× faster than ${rev}'s; a 5× loop leaves the rest` +
+    ` ${restFor5 > 0 ? `${restFor5.toFixed(2)} s` : "no time"} (today ${rest.toFixed(2)} s)`
+  );
+}
+
 export function compareTo(rev: string): void {
   if (!existsSync(join(ROOT, "dist", "src", "cli", "main.js"))) throw new Error("build the working tree first");
   const base = buildRevision(rev);
@@ -199,6 +216,7 @@ export function compareTo(rev: string): void {
       `  ${rev}:         ${splitWords(before)} (A+B ${(100 * (before.share.A + before.share.B)).toFixed(1)}%)`,
     );
     console.log(`  working tree: ${splitWords(after)} (A+B ${(100 * (after.share.A + after.share.B)).toFixed(1)}%)`);
+    console.log(ceilingWords(rev, before, after));
     console.log("  working tree, top functions:");
     for (const line of after.top) console.log(`    ${line}`);
   } finally {
