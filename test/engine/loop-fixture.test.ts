@@ -1,6 +1,7 @@
 // The differential loop gives, for fixed seeds, exactly the scenarios, outcomes, findings and minimized scenarios
-// recorded in test/fixtures/loop-fixture.json from the tree before its speed-ups (commit 652b559). A change that
-// means to alter findings re-records it: LOOP_FIXTURE_RECORD=1 npx vitest run test/engine/loop-fixture.test.ts
+// recorded in test/fixtures/loop-fixture.json: first from the tree before its speed-ups (commit 652b559), since then
+// re-recorded by each change that means to alter them (a new op, check or signature, a changed distribution), and by
+// nothing else: LOOP_FIXTURE_RECORD=1 npx vitest run test/engine/loop-fixture.test.ts
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
