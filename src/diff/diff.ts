@@ -30,6 +30,7 @@ interface OneSidedHit {
  */
 class Context {
   private readonly memo = new Map<string, unknown>();
+  private readonly observedEvents = new Map<readonly Event[], Observed[]>();
 
   constructor(
     readonly scenario: Scenario,
@@ -42,6 +43,15 @@ class Context {
   private once<T>(key: string, make: () => T): T {
     if (!this.memo.has(key)) this.memo.set(key, make());
     return this.memo.get(key) as T;
+  }
+
+  /** What a side observed at a step (-1: VM creation), null for a step it did not run; computed once per step. */
+  observed(o: Outcome, step: number): Observed[] | null {
+    const events = step < 0 ? o.createEvents : o.steps[step]?.events;
+    if (events === undefined) return null;
+    let obs = this.observedEvents.get(events);
+    if (obs === undefined) this.observedEvents.set(events, (obs = observable(events)));
+    return obs;
   }
 
   /** Steps where one side crashes the host and the other does not. */
@@ -65,7 +75,7 @@ class Context {
       if (this.a.create !== 0 || this.b.create !== 0) return [];
       const steps: number[] = [];
       for (let step = 0; step < Math.min(this.a.steps.length, this.b.steps.length); step++)
-        if (!this.explainedSteps.has(step) && !sameObserved(stepObserved(this.a, step)!, stepObserved(this.b, step)!))
+        if (!this.explainedSteps.has(step) && !sameObserved(this.observed(this.a, step)!, this.observed(this.b, step)!))
           steps.push(step);
       return steps;
     });
@@ -137,15 +147,9 @@ function stepLabel(ctx: Context, step: number): string {
   return `${s.op}|${regionOf(ctx.scenario.memory, s.gpa)}`;
 }
 
-function stepObserved(o: Outcome, step: number): Observed[] | null {
-  if (step < 0) return observable(o.createEvents);
-  const s = o.steps[step];
-  return s ? observable(s.events) : null;
-}
-
-function sideKinds(o: Outcome, step: number): string {
+function sideKinds(ctx: Context, o: Outcome, step: number): string {
   if (o.create !== 0 && step >= 0) return "not-created";
-  const obs = stepObserved(o, step);
+  const obs = ctx.observed(o, step);
   return obs === null ? "not-run" : kindsOf(obs);
 }
 
@@ -199,9 +203,9 @@ function oneSidedHits(ctx: Context, pick: (o: Observed) => boolean): OneSidedHit
     const mine = outcomeOf(ctx, side);
     const theirs = outcomeOf(ctx, other(side));
     for (let step = -1; step < stepCount(mine); step++) {
-      const hits = (stepObserved(mine, step) ?? []).filter(pick);
+      const hits = (ctx.observed(mine, step) ?? []).filter(pick);
       if (hits.length === 0) continue;
-      const theirObs = stepObserved(theirs, step) ?? [];
+      const theirObs = ctx.observed(theirs, step) ?? [];
       const shared = hits.every((h) => theirObs.some((t) => t.kind === h.kind && t.address === h.address));
       if (!shared) found.push({ side, step, hits });
     }
@@ -223,7 +227,7 @@ function oneSided(
   const found = hits.map(({ side, step, hits: [first] }) => {
     const mine = outcomeOf(ctx, side);
     const events = step < 0 ? mine.createEvents : mine.steps[step]!.events;
-    const detail = `${mine.impl}: ${words} (step ${step}: ${kindsOf(stepObserved(mine, step) ?? [])})`;
+    const detail = `${mine.impl}: ${words} (step ${step}: ${kindsOf(ctx.observed(mine, step) ?? [])})`;
     return finding(ctx, cls, step, side, cause(events, first!, step), detail);
   });
   return distinct(found);
@@ -260,8 +264,11 @@ const exposes = (o: Observed) =>
   (o.kind.startsWith("host-access:") && o.kind.endsWith(":host-ram"));
 
 function ubEvents(o: Outcome): { step: number; e: Extract<Event, { kind: "ub" }> }[] {
-  const all = [{ step: -1, events: o.createEvents }, ...o.steps.map((s, i) => ({ step: i, events: s.events }))];
-  return all.flatMap(({ step, events }) => events.flatMap((e) => (e.kind === "ub" ? [{ step, e }] : [])));
+  const found: { step: number; e: Extract<Event, { kind: "ub" }> }[] = [];
+  for (let step = -1; step < o.steps.length; step++) {
+    for (const e of step < 0 ? o.createEvents : o.steps[step]!.events) if (e.kind === "ub") found.push({ step, e });
+  }
+  return found;
 }
 
 /** Which bits differ, with the address field (bits 12..51) summarized so profiles do not split the signature. */
@@ -410,8 +417,8 @@ export const CHECKS: readonly Check[] = [
     name: "guest-exception-and-exits",
     run(ctx) {
       const found = ctx.eventSteps.map((step) => {
-        const key = `${stepLabel(ctx, step)}|A:${sideKinds(ctx.a, step)}|B:${sideKinds(ctx.b, step)}`;
-        const detail = `${ctx.a.impl}: ${kindsOf(stepObserved(ctx.a, step)!)}; ${ctx.b.impl}: ${kindsOf(stepObserved(ctx.b, step)!)}`;
+        const key = `${stepLabel(ctx, step)}|A:${sideKinds(ctx, ctx.a, step)}|B:${sideKinds(ctx, ctx.b, step)}`;
+        const detail = `${ctx.a.impl}: ${kindsOf(ctx.observed(ctx.a, step)!)}; ${ctx.b.impl}: ${kindsOf(ctx.observed(ctx.b, step)!)}`;
         return finding(ctx, "exit-mismatch", step, "both", key, detail);
       });
       return distinct(found);
