@@ -16,6 +16,9 @@ import { maskNumbers, signatureOf } from "./signature";
 
 const SIDES: readonly Side[] = ["A", "B"];
 
+/** The page of an address: its bits above 11 (a constant, so that no BigInt is computed per use). */
+const PAGE_MASK = ~0xfffn;
+
 /** A step at which one side shows something (a crash, an exposure) the other side does not show the same. */
 interface OneSidedHit {
   side: Side;
@@ -281,11 +284,12 @@ function differingBits(xor: bigint): string {
 
 /** Pages whose final PTEs a divergent step explains: those of divergent steps and of steps one side never ran. */
 function explainedPages(ctx: Context): Set<bigint> {
-  const ran = Math.min(ctx.a.steps.length, ctx.b.steps.length);
+  // Steps one side never ran, then divergent steps.
+  const steps = ctx.scenario.steps;
   const pages = new Set<bigint>();
-  ctx.scenario.steps.forEach((s, i) => {
-    if (i >= ran || ctx.divergentSteps.has(i)) pages.add(s.gpa & ~0xfffn);
-  });
+  for (let i = Math.min(ctx.a.steps.length, ctx.b.steps.length); i < steps.length; i++)
+    pages.add(steps[i]!.gpa & PAGE_MASK);
+  for (const i of ctx.divergentSteps) if (i >= 0) pages.add(steps[i]!.gpa & PAGE_MASK); // -1: VM creation
   return pages;
 }
 
@@ -339,7 +343,7 @@ const hexOf = (v: bigint) => `0x${v.toString(16)}`;
 function gpaWord(gpa: bigint, ctx: Context, step: number): string {
   const s = ctx.scenario.steps[step];
   if (s && gpa === s.gpa) return "step-gpa";
-  if (s && gpa === (s.gpa & ~0xfffn)) return "step-page";
+  if (s && gpa === (s.gpa & PAGE_MASK)) return "step-page";
   return regionOf(ctx.scenario.memory, gpa);
 }
 
@@ -359,7 +363,7 @@ function firstGuestTouches(o: Outcome): { fresh: Set<string>; elsewhere: Set<str
         elsewhere.add(e.purpose);
         continue;
       }
-      const touch = `${e.purpose}@${hexOf(e.pa & ~0xfffn)}`;
+      const touch = `${e.purpose}@${hexOf(e.pa & PAGE_MASK)}`;
       if (!seen.has(touch)) fresh.add(touch);
       seen.add(touch);
     }
@@ -369,6 +373,8 @@ function firstGuestTouches(o: Outcome): { fresh: Set<string>; elsewhere: Set<str
 
 /** Software-available bits of a PTE (APM vol 2 §5.4.1, Figure 5-21: "AVL" bits 11:9 and 62:52). */
 export const PTE_SOFTWARE_BITS = (0x7n << 9n) | (0x7ffn << 52n);
+/** Every other bit: those the walk reads. */
+const PTE_WALKED_BITS = ~PTE_SOFTWARE_BITS;
 
 /** Whether an entry maps memory for some access on some CPU: then every bit but the software bits matters. */
 function mapsSomething(behaviour: string): boolean {
@@ -452,7 +458,7 @@ export const CHECKS: readonly Check[] = [
         const hexes = `0x${pa.toString(16)} vs 0x${pb.toString(16)}`;
         const detail = `nested PTE of page 0x${page.toString(16)} (${region}): ${hexes}`;
         // The walk never reads the software bits: entries differing only there behave the same on every CPU.
-        if (((pa ^ pb) & ~PTE_SOFTWARE_BITS) === 0n) {
+        if (((pa ^ pb) & PTE_WALKED_BITS) === 0n) {
           found.push(finding(ctx, "pte-bits", null, "both", `bits:${differingBits(pa ^ pb)}`, detail));
           continue;
         }
@@ -563,7 +569,7 @@ export const CHECKS: readonly Check[] = [
       const found = new Map<string, Finding>();
       for (const step of [...divergent.keys()].sort((x, y) => x - y)) {
         const { a: sa, b: sb } = divergent.get(step)!;
-        const own = ctx.machine.backingOf(ctx.scenario.steps[step]!.gpa & ~0xfffn);
+        const own = ctx.machine.backingOf(ctx.scenario.steps[step]!.gpa & PAGE_MASK);
         const words = (touches: Set<string>) => {
           const w = [...touches].map((t) => {
             const [purpose, page] = t.split("@") as [string, string];
@@ -589,7 +595,7 @@ export const CHECKS: readonly Check[] = [
       for (const page of ctx.differingPages) {
         const pa = ctx.a.ptes.get(page) ?? 0n;
         const pb = ctx.b.ptes.get(page) ?? 0n;
-        const meaningful = (pa ^ pb) & ~PTE_SOFTWARE_BITS;
+        const meaningful = (pa ^ pb) & PTE_WALKED_BITS;
         if (meaningful === 0n) continue;
         const ba = ctx.behaviour(page, pa);
         // Different behaviour is "final-pte"'s finding; an entry that maps nothing has no attributes that matter.
