@@ -299,8 +299,11 @@ function ghcbError(why: Parameters<typeof ghcbErrorFor>[0]): Disposition {
   return { kind: "resume-ghcb-error", ...ghcbErrorFor(why) };
 }
 
+/** The bits of a GPA above its page offset (a constant, so that no BigInt is computed per use). */
+const PAGE_FRAME = ~PAGE_OFFSET;
+
 function pageOf(gpa: bigint): bigint {
-  return gpa & ~PAGE_OFFSET;
+  return gpa & PAGE_FRAME;
 }
 
 export const referenceFactory: HypervisorFactory = (machine, scenario) => new ReferenceHypervisor(machine, scenario);

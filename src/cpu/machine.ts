@@ -54,7 +54,10 @@ interface Backing {
   readonly gpa: bigint;
   readonly end: bigint;
   readonly hpa: bigint;
+  /** hpa + size: where the range's host frames end (computed once, not per lookup). */
+  readonly hpaEnd: bigint;
   readonly va: bigint;
+  readonly vaEnd: bigint;
   readonly backed: boolean;
 }
 
@@ -110,10 +113,7 @@ export class Machine {
 
   /** The host frame behind vmd's virtual address `va` (after uvm_fault_wire), or null when nothing backs it. */
   vmdVaToPa(va: bigint): bigint | null {
-    for (const r of this.ranges) {
-      const size = r.end - r.gpa;
-      if (r.backed && va >= r.va && va < r.va + size) return r.hpa + (va - r.va);
-    }
+    for (const r of this.ranges) if (r.backed && va >= r.va && va < r.vaEnd) return r.hpa + (va - r.va);
     return null;
   }
 
@@ -125,7 +125,7 @@ export class Machine {
 
   /** What lies at host physical address `pa`. */
   classify(pa: bigint): Memory {
-    for (const r of this.ranges) if (r.backed && pa >= r.hpa && pa < r.hpa + (r.end - r.gpa)) return "guest-ram";
+    for (const r of this.ranges) if (r.backed && pa >= r.hpa && pa < r.hpaEnd) return "guest-ram";
     return pa >= 0n && pa < this.host.ramBytes ? "host-ram" : "none";
   }
 
@@ -198,7 +198,7 @@ let last: { memory: readonly MemRange[]; layout: Layout } | null = null;
 function layoutOf(memory: readonly MemRange[]): Layout {
   if (last !== null && last.memory === memory) return last.layout;
   const ranges = layoutGuestMemory(memory);
-  const top = ranges.reduce((end, r) => (r.backed ? r.hpa + (r.end - r.gpa) : end), GUEST_BACKING_BASE);
+  const top = ranges.reduce((end, r) => (r.backed ? r.hpaEnd : end), GUEST_BACKING_BASE);
   const layout = { ranges, top };
   last = { memory, layout };
   return layout;
@@ -209,7 +209,7 @@ function layoutGuestMemory(memory: readonly MemRange[]): Backing[] {
   let va = VMD_VA_BASE;
   return memory.map((m) => {
     const backed = m.type !== "mmio";
-    const r: Backing = { gpa: m.gpa, end: m.gpa + m.size, hpa, va, backed };
+    const r: Backing = { gpa: m.gpa, end: m.gpa + m.size, hpa, hpaEnd: hpa + m.size, va, vaEnd: va + m.size, backed };
     if (backed) hpa += m.size;
     va += m.size;
     return r;
