@@ -18,7 +18,7 @@ export function bit(n: number): BitField {
 }
 
 /** Masks already built, by `top * 64 + bottom`: a mask is computed once, not on every VM creation. */
-const MASKS: bigint[] = [];
+const MASKS: (bigint | undefined)[] = new Array<bigint | undefined>(64 * 64).fill(undefined);
 
 /** The mask of bits `hi`..`lo` (inclusive) as a 64-bit value; empty when hi < lo. */
 export function maskOf(hi: number, lo: number): bigint {

@@ -165,7 +165,7 @@ export interface pmap_env {
   pg_lgframe: bigint;
   pmap_pg_wc: bigint;
   /** pt_entry_t protection_codes[8]; maps MI prot to i386 prot code */
-  protection_codes: bigint[];
+  protection_codes: readonly bigint[];
   /** int pmap_initialized; pmap_init done yet? */
   pmap_initialized: number;
   /** port-only: free items of pmap_pv_pool (null: the pool never runs dry); pool_get/pool_put count them. */
@@ -185,17 +185,16 @@ function pool_put_pv(env: pmap_env, _pve: object): void {
   if (env.pmap_pv_pool_free !== null) env.pmap_pv_pool_free++;
 }
 
+/** pg_nx: the CPU supports NX. */
+const pg_nx = PG_NX;
+/** pg_xo: no PKU. */
+const pg_xo = 0n;
+
 /**
- * port-only: pmap.c's globals as pmap_bootstrap leaves them on a bare-metal host, and the physical page lookup.
- * `managed(pa)` says whether UVM manages the page at `pa`.
+ * protection_codes[] as pmap_bootstrap fills it. It depends only on pg_nx and pg_xo, the same on every host this port
+ * boots, so it is filled once and shared, read-only, by every boot.
  */
-export function pmap_bootstrap_env(
-  cx: CContext,
-  managed: (pa: bigint) => boolean,
-  pvPoolFree: number | null = null,
-): pmap_env {
-  const pg_nx = PG_NX; /* CPU supports NX */
-  const pg_xo = 0n; /* no PKU */
+const protection_codes: readonly bigint[] = (() => {
   const protection_codes: bigint[] = new Array<bigint>(8).fill(0n);
   protection_codes[PROT_NONE] = pg_nx; /* --- */
   protection_codes[PROT_EXEC] = pg_xo; /* --x */
@@ -205,6 +204,18 @@ export function pmap_bootstrap_env(
   protection_codes[PROT_WRITE | PROT_EXEC] = PG_RW; /* w-x */
   protection_codes[PROT_WRITE | PROT_READ] = PG_RW | pg_nx; /* wr- */
   protection_codes[PROT_READ | PROT_WRITE | PROT_EXEC] = PG_RW; /* wrx */
+  return Object.freeze(protection_codes);
+})();
+
+/**
+ * port-only: pmap.c's globals as pmap_bootstrap leaves them on a bare-metal host, and the physical page lookup.
+ * `managed(pa)` says whether UVM manages the page at `pa`.
+ */
+export function pmap_bootstrap_env(
+  cx: CContext,
+  managed: (pa: bigint) => boolean,
+  pvPoolFree: number | null = null,
+): pmap_env {
   return {
     cx,
     PHYS_TO_VM_PAGE: (pa) => (managed(pa) ? { phys_addr: pa & PMAP_PA_MASK, pg_flags: 0 } : null),
