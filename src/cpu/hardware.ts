@@ -1,6 +1,6 @@
 // What one host CPU's hardware does, decoded from the CPUID it reports and SYSCFG: address width, memory
 // encryption, the reserved bits of a nested PTE. Each field cites the APM rule it follows.
-import type { HostCpu } from "../scenario/types";
+import type { CpuidRegs, HostCpu } from "../scenario/types";
 
 /** CPUID Fn8000_0000 EAX: largest extended function (APM vol 3, CPUID Fn8000_0000). */
 const LEAF_EXT_MAX = 0x80000000;
@@ -37,11 +37,9 @@ export interface CpuHardware {
   frameMask: bigint;
 }
 
-function leaf(cpu: HostCpu, n: number): { eax: number; ebx: number } {
-  const max = cpu.cpuid.get(LEAF_EXT_MAX)?.eax ?? 0;
-  if (n > max >>> 0) return { eax: 0, ebx: 0 };
-  const r = cpu.cpuid.get(n);
-  return { eax: r?.eax ?? 0, ebx: r?.ebx ?? 0 };
+/** A leaf's registers, or null where the leaf lies above the largest extended function `max` or is absent. */
+function leaf(cpu: HostCpu, max: number, n: number): CpuidRegs | null {
+  return n > max ? null : (cpu.cpuid.get(n) ?? null);
 }
 
 function bitRange(lo: number, hi: number): bigint {
@@ -83,13 +81,15 @@ export function hardwareOf(
 ): CpuHardware {
   const max = (cpu.cpuid.get(LEAF_EXT_MAX)?.eax ?? 0) >>> 0;
   const physAddrSize =
-    max >= LEAF_ADDR_SIZES ? Math.min(leaf(cpu, LEAF_ADDR_SIZES).eax & 0xff, 52) : LEGACY_PHYS_ADDR_SIZE;
-  const enc = leaf(cpu, LEAF_MEM_ENCRYPT);
-  const sme = (enc.eax & 1) !== 0;
-  const sev = (enc.eax & 2) !== 0;
-  const sevEs = (enc.eax & 8) !== 0;
-  const reportedCBit = enc.ebx & 0x3f;
-  const reportedReduction = (enc.ebx >>> 6) & 0x3f;
+    max >= LEAF_ADDR_SIZES ? Math.min((leaf(cpu, max, LEAF_ADDR_SIZES)?.eax ?? 0) & 0xff, 52) : LEGACY_PHYS_ADDR_SIZE;
+  const enc = leaf(cpu, max, LEAF_MEM_ENCRYPT);
+  const encEax = enc?.eax ?? 0;
+  const encEbx = enc?.ebx ?? 0;
+  const sme = (encEax & 1) !== 0;
+  const sev = (encEax & 2) !== 0;
+  const sevEs = (encEax & 8) !== 0;
+  const reportedCBit = encEbx & 0x3f;
+  const reportedReduction = (encEbx >>> 6) & 0x3f;
   const encryptionActive = memEncryptionModEnKept(memEncryptionModEn, sme, reportedCBit, ramBytes);
   const cBit = encryptionActive ? reportedCBit : -1;
   // APM vol 2 §15.34.1: "the physical address size may be reduced when memory encryption is enabled ... the
