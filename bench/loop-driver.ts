@@ -1,12 +1,13 @@
 // Runs one measured loop of a built tree, given its root: `node dist/bench/loop-driver.js ROOT single-step N` runs
-// N scenarios of the single-step distribution through A and B (the bench's loop, sampler included);
+// N scenarios of the single-step distribution through A and B (the bench's loop, sampler included); `… ROOT default
+// N WARM` runs WARM scenarios of the default distribution, then N more (for instruction counts: README, Performance);
 // `… ROOT minimize` minimizes every committed finding and prints the slowest in seconds. Only the APIs every tree
 // since 652b559 has are used, so the same driver measures the working tree and an older revision alike.
 import { join } from "path";
 
 const [root, mode, count] = process.argv.slice(2);
 if (!root || !mode) {
-  console.error("usage: loop-driver ROOT single-step N | minimize");
+  console.error("usage: loop-driver ROOT single-step N | default N WARM | minimize");
   process.exit(2);
 }
 const dist = join(root, "dist");
@@ -26,6 +27,10 @@ if (mode === "single-step") {
   const t = process.hrtime.bigint();
   for (let i = 0; i < n; i++) runPair(s.next(), A, B);
   console.log(JSON.stringify({ seconds: Number(process.hrtime.bigint() - t) / 1e9 }));
+} else if (mode === "default") {
+  const [n, warm] = [Number(count ?? 2000), Number(process.argv[5] ?? 1000)];
+  const s = createSampler(1, {});
+  for (let i = 0; i < warm + n; i++) runPair(s.next(), A, B);
 } else if (mode === "minimize") {
   const { minimize } = load("src/engine/minimize.js");
   const { MINIMIZE_CANDIDATES } = load("src/engine/session.js");
