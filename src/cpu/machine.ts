@@ -32,8 +32,8 @@ export const EMPTY_GHCB: GhcbRequest = Object.freeze({
   swScratch: 0n,
 });
 
-/** The page of an address: its bits above 11. */
-const PAGE_MASK = ~0xfffn;
+/** The page of an address: its bits above 11 (a constant, so that no BigInt is computed per use). */
+export const PAGE_MASK = ~0xfffn;
 
 /** Offset of the GHCB's shared buffer (GHCB spec 56421 §2.5, Table 3: 0x800), where an MMIO NAE's data goes. */
 export const GHCB_SHARED_BUFFER = 0x800n;

@@ -9,7 +9,7 @@ import {
   type Hypervisor,
   type HypervisorFactory,
 } from "./hypervisor";
-import { GHCB_REQUEST_CPUID, GHCB_SHARED_BUFFER, HostCrash, Machine } from "./machine";
+import { GHCB_REQUEST_CPUID, GHCB_SHARED_BUFFER, HostCrash, Machine, PAGE_MASK } from "./machine";
 export { GHCB_SHARED_BUFFER };
 import { NPF_RSV, nestedWalk } from "./walk";
 
@@ -20,9 +20,6 @@ const DECODE_ASSIST_BYTES = 15;
 /** SEV_VMGEXIT_MMIO_READ / _WRITE (GHCB spec 56421 §4.1.5, Table 7). */
 export const SVM_VMGEXIT_MMIO_READ = 0x80000001n;
 export const SVM_VMGEXIT_MMIO_WRITE = 0x80000002n;
-
-/** The page of an address: its bits above 11 (a constant, so that no BigInt is computed per use). */
-const PAGE_MASK = ~0xfffn;
 
 type StepEnd = "continue" | "vm-stopped" | "host-stopped";
 

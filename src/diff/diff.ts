@@ -5,7 +5,7 @@
 // never handed from check to check, so the table's order is only the order findings are listed in.
 import { isPolicyRule, READS_CREATION } from "../../reference/basis";
 import type { Event, EventKind, Outcome } from "../cpu/events";
-import { Machine } from "../cpu/machine";
+import { Machine, PAGE_MASK } from "../cpu/machine";
 import type { Scenario } from "../scenario/types";
 import { severityOf, type FindingClass } from "./classes";
 import type { Finding, Side } from "./finding";
@@ -15,9 +15,6 @@ import { regionOf } from "./regions";
 import { maskNumbers, signatureOf } from "./signature";
 
 const SIDES: readonly Side[] = ["A", "B"];
-
-/** The page of an address: its bits above 11 (a constant, so that no BigInt is computed per use). */
-const PAGE_MASK = ~0xfffn;
 
 /** A step at which one side shows something (a crash, an exposure) the other side does not show the same. */
 interface OneSidedHit {
